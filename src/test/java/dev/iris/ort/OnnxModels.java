@@ -82,7 +82,7 @@ final class OnnxModels {
         Files.write(dir.resolve("slow.onnx"), slow(SLOW_DEPTH));
     }
 
-    static final int SLOW_DEPTH = 48;
+    static final int SLOW_DEPTH = 600;
 
     // ---- ONNX messages
 
