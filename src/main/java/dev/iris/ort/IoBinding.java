@@ -32,13 +32,13 @@ public final class IoBinding implements AutoCloseable {
 
     /** Binds a model input to {@code tensor}'s memory. */
     public IoBinding input(String name, FloatTensor tensor) {
-        runtime.api.bindInput(handle, session.cName(arena, name, true), Values.wrap(runtime, arena, tensor));
+        runtime.api.bindInput(handle, session.cName(arena, name, true), Values.wrap(runtime, arena, arena, tensor));
         return this;
     }
 
     /** Binds a model output to {@code tensor}'s memory, which must have the exact output shape. */
     public IoBinding output(String name, FloatTensor tensor) {
-        runtime.api.bindOutput(handle, session.cName(arena, name, false), Values.wrap(runtime, arena, tensor));
+        runtime.api.bindOutput(handle, session.cName(arena, name, false), Values.wrap(runtime, arena, arena, tensor));
         return this;
     }
 
@@ -56,13 +56,13 @@ public final class IoBinding implements AutoCloseable {
 
     /** The bound outputs of the last run as a result the caller closes (fresh ORT values, in binding order). */
     public RunResult outputs() {
-        try (Arena call = Arena.ofConfined()) {
+        try (Scratch call = new Scratch()) {
             MemorySegment array = call.allocate(ADDRESS);
             MemorySegment count = call.allocate(JAVA_LONG);
             runtime.api.boundOutputValues(handle, runtime.allocator, array, count);
             int n = (int) count.get(JAVA_LONG, 0);
             if (n == 0) {
-                return new RunResult(runtime.api, List.of(), List.of());
+                return new RunResult(runtime.api, call, List.of(), List.of());
             }
             MemorySegment pointers = array.get(ADDRESS, 0).reinterpret(ADDRESS.byteSize() * n);
             List<MemorySegment> values = new ArrayList<>(n);
@@ -71,7 +71,7 @@ public final class IoBinding implements AutoCloseable {
             }
             runtime.api.allocatorFree(runtime.allocator, pointers); // the array only; the values are ours now
             List<String> names = session.outputs().stream().map(TensorInfo::name).limit(n).toList();
-            return new RunResult(runtime.api, names, values);
+            return new RunResult(runtime.api, call, names, values);
         }
     }
 

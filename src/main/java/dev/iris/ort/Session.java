@@ -6,6 +6,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SegmentAllocator;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,6 +28,7 @@ public final class Session implements AutoCloseable {
     /** NUL-terminated names, owned by {@link #arena}, keyed like {@link #inputs} and {@link #outputs}. */
     private final Map<String, MemorySegment> inputNames = new LinkedHashMap<>();
     private final Map<String, MemorySegment> outputNames = new LinkedHashMap<>();
+    private final List<String> outputOrder;
     private final String provider;
     /** Runs hold the read lock, close the write lock: close never frees a session under a running thread. */
     private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
@@ -41,6 +43,7 @@ public final class Session implements AutoCloseable {
         this.outputs = describe(false);
         inputs.forEach(info -> inputNames.put(info.name(), arena.allocateFrom(info.name())));
         outputs.forEach(info -> outputNames.put(info.name(), arena.allocateFrom(info.name())));
+        outputOrder = List.copyOf(outputNames.keySet());
     }
 
     static Session open(OrtRuntime runtime, ModelSource source, SessionOptions options) {
@@ -76,7 +79,8 @@ public final class Session implements AutoCloseable {
     }
 
     /**
-     * Runs the model and returns every output in ORT-owned memory, which the caller frees by closing the result.
+     * Runs the model and returns every output in ORT-owned memory, which the caller frees by closing the result
+     * on this same thread.
      *
      * @param inputs  every model input by name; the tensors' memory is read in place
      * @param control cancels the run from another thread; may be {@code null}
@@ -84,10 +88,10 @@ public final class Session implements AutoCloseable {
      */
     public RunResult run(Map<String, FloatTensor> inputs, RunControl control) {
         return withOpenSession(() -> {
-            try (Arena call = Arena.ofConfined()) {
+            try (Scratch call = new Scratch()) {
                 MemorySegment outValues = call.allocate(ADDRESS, outputs.size());
                 try {
-                    invoke(call, inputs, List.copyOf(outputNames.keySet()), outValues, control);
+                    invoke(call, inputs, outputOrder, outValues, control);
                 } catch (RuntimeException e) {
                     for (int i = 0; i < outputs.size(); i++) { // ORT may leave some outputs allocated
                         MemorySegment value = outValues.getAtIndex(ADDRESS, i);
@@ -101,7 +105,7 @@ public final class Session implements AutoCloseable {
                 for (int i = 0; i < outputs.size(); i++) {
                     values.add(outValues.getAtIndex(ADDRESS, i));
                 }
-                return new RunResult(api, List.copyOf(outputNames.keySet()), values);
+                return new RunResult(api, call, outputOrder, values);
             }
         });
     }
@@ -117,11 +121,11 @@ public final class Session implements AutoCloseable {
      */
     public void runInto(Map<String, FloatTensor> inputs, Map<String, FloatTensor> outputs, RunControl control) {
         withOpenSession(() -> {
-            try (Arena call = Arena.ofConfined()) {
+            try (Scratch call = new Scratch()) {
                 MemorySegment outValues = call.allocate(ADDRESS, outputs.size());
                 int i = 0;
                 for (FloatTensor tensor : outputs.values()) {
-                    outValues.setAtIndex(ADDRESS, i++, Values.wrap(runtime, call, tensor));
+                    outValues.setAtIndex(ADDRESS, i++, Values.wrap(runtime, call, call.arena(), tensor));
                 }
                 invoke(call, inputs, List.copyOf(outputs.keySet()), outValues, control);
                 return null;
@@ -147,19 +151,19 @@ public final class Session implements AutoCloseable {
     }
 
     /** The cached C string of a model input or output name, or a fresh one (ORT then reports it as unknown). */
-    MemorySegment cName(Arena call, String name, boolean input) {
+    MemorySegment cName(SegmentAllocator call, String name, boolean input) {
         MemorySegment known = (input ? inputNames : outputNames).get(name);
         return known != null ? known : call.allocateFrom(name);
     }
 
-    private void invoke(Arena call, Map<String, FloatTensor> inputs, List<String> outNames, MemorySegment outValues,
+    private void invoke(Scratch call, Map<String, FloatTensor> inputs, List<String> outNames, MemorySegment outValues,
             RunControl control) {
         MemorySegment inNames = call.allocate(ADDRESS, Math.max(1, inputs.size()));
         MemorySegment inValues = call.allocate(ADDRESS, Math.max(1, inputs.size()));
         int i = 0;
         for (Map.Entry<String, FloatTensor> input : inputs.entrySet()) {
             inNames.setAtIndex(ADDRESS, i, cName(call, input.getKey(), true));
-            inValues.setAtIndex(ADDRESS, i, Values.wrap(runtime, call, input.getValue()));
+            inValues.setAtIndex(ADDRESS, i, Values.wrap(runtime, call, call.arena(), input.getValue()));
             i++;
         }
         MemorySegment outNameArray = call.allocate(ADDRESS, Math.max(1, outNames.size()));

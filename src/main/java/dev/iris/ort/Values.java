@@ -6,6 +6,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SegmentAllocator;
 import java.util.Arrays;
 import java.util.List;
 
@@ -17,18 +18,18 @@ final class Values {
      * An {@code OrtValue} over {@code tensor}'s memory (no copy), released when {@code owner} closes. The
      * tensor's memory must outlive {@code owner}.
      */
-    static MemorySegment wrap(OrtRuntime runtime, Arena owner, FloatTensor tensor) {
+    static MemorySegment wrap(OrtRuntime runtime, SegmentAllocator temporaries, Arena owner, FloatTensor tensor) {
         long[] dims = tensor.dims();
-        MemorySegment shape = owner.allocate(JAVA_LONG, Math.max(1, dims.length));
+        MemorySegment shape = temporaries.allocate(JAVA_LONG, Math.max(1, dims.length));
         MemorySegment.copy(dims, 0, shape, JAVA_LONG, 0, dims.length);
-        MemorySegment out = owner.allocate(ADDRESS);
+        MemorySegment out = temporaries.allocate(ADDRESS);
         runtime.api.createTensorWithData(runtime.cpuMemory, tensor.data(), tensor.data().byteSize(), shape,
                 dims.length, ElementType.FLOAT.ordinal(), out);
         return out.get(ADDRESS, 0).reinterpret(owner, runtime.api::releaseValue);
     }
 
     /** Reads a tensor type-and-shape description; {@code info} stays owned by the caller. */
-    static TensorInfo describe(Api api, Arena call, String name, MemorySegment info) {
+    static TensorInfo describe(Api api, SegmentAllocator call, String name, MemorySegment info) {
         if (info.address() == 0) { // not a tensor (a sequence or map): iris never uses those
             return new TensorInfo(name, ElementType.UNDEFINED, List.of());
         }
@@ -44,25 +45,21 @@ final class Values {
     }
 
     /** The type and shape of a tensor value. */
-    static TensorInfo describeValue(Api api, String name, MemorySegment value) {
-        try (Arena call = Arena.ofConfined()) {
-            MemorySegment out = call.allocate(ADDRESS);
-            api.tensorTypeAndShape(value, out);
-            MemorySegment info = out.get(ADDRESS, 0);
-            try {
-                return describe(api, call, name, info);
-            } finally {
-                api.releaseTensorTypeAndShape(info);
-            }
+    static TensorInfo describeValue(Api api, SegmentAllocator call, String name, MemorySegment value) {
+        MemorySegment out = call.allocate(ADDRESS);
+        api.tensorTypeAndShape(value, out);
+        MemorySegment info = out.get(ADDRESS, 0);
+        try {
+            return describe(api, call, name, info);
+        } finally {
+            api.releaseTensorTypeAndShape(info);
         }
     }
 
     /** The start of a tensor value's data, as a zero-length segment. */
-    static MemorySegment dataPointer(Api api, MemorySegment value) {
-        try (Arena call = Arena.ofConfined()) {
-            MemorySegment out = call.allocate(ADDRESS);
-            api.tensorData(value, out);
-            return out.get(ADDRESS, 0);
-        }
+    static MemorySegment dataPointer(Api api, SegmentAllocator call, MemorySegment value) {
+        MemorySegment out = call.allocate(ADDRESS);
+        api.tensorData(value, out);
+        return out.get(ADDRESS, 0);
     }
 }
