@@ -1,0 +1,155 @@
+"""Invertible Rescaling Net (Xiao et al., ECCV 2020), re-implemented for iris.
+
+Module and parameter names follow the authors' release so that their checkpoints load
+into InvRescaleNet with strict=True (keys like ``operations.0.haar_weights`` and
+``operations.1.F.conv1.weight``).
+"""
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+class DenseBlock(nn.Module):
+    """Five 3x3 convolutions with dense connections; conv5 starts at zero."""
+
+    def __init__(self, channel_in, channel_out, gc=32, bias=True):
+        super().__init__()
+        self.conv1 = nn.Conv2d(channel_in, gc, 3, 1, 1, bias=bias)
+        self.conv2 = nn.Conv2d(channel_in + gc, gc, 3, 1, 1, bias=bias)
+        self.conv3 = nn.Conv2d(channel_in + 2 * gc, gc, 3, 1, 1, bias=bias)
+        self.conv4 = nn.Conv2d(channel_in + 3 * gc, gc, 3, 1, 1, bias=bias)
+        self.conv5 = nn.Conv2d(channel_in + 4 * gc, channel_out, 3, 1, 1, bias=bias)
+        self.lrelu = nn.LeakyReLU(negative_slope=0.2, inplace=True)
+        for conv in (self.conv1, self.conv2, self.conv3, self.conv4):
+            nn.init.xavier_normal_(conv.weight)
+            conv.weight.data.mul_(0.1)
+            if conv.bias is not None:
+                conv.bias.data.zero_()
+        nn.init.zeros_(self.conv5.weight)
+        if self.conv5.bias is not None:
+            self.conv5.bias.data.zero_()
+
+    def forward(self, x):
+        x1 = self.lrelu(self.conv1(x))
+        x2 = self.lrelu(self.conv2(torch.cat((x, x1), 1)))
+        x3 = self.lrelu(self.conv3(torch.cat((x, x1, x2), 1)))
+        x4 = self.lrelu(self.conv4(torch.cat((x, x1, x2, x3), 1)))
+        return self.conv5(torch.cat((x, x1, x2, x3, x4), 1))
+
+
+def dense_subnet(gc):
+    """Subnet constructor: (channel_in, channel_out) -> DenseBlock with gc growth channels."""
+    return lambda cin, cout: DenseBlock(cin, cout, gc=gc)
+
+
+class InvBlockExp(nn.Module):
+    """Affine coupling: y1 = x1 + F(x2); y2 = x2 * exp(s(y1)) + G(y1)."""
+
+    def __init__(self, subnet_constructor, channel_num, channel_split_num=3, clamp=1.0):
+        super().__init__()
+        self.split_len1 = channel_split_num
+        self.split_len2 = channel_num - channel_split_num
+        self.clamp = clamp
+        self.F = subnet_constructor(self.split_len2, self.split_len1)
+        self.G = subnet_constructor(self.split_len1, self.split_len2)
+        self.H = subnet_constructor(self.split_len1, self.split_len2)
+
+    def _scale(self, y1):
+        return self.clamp * (torch.sigmoid(self.H(y1)) * 2 - 1)
+
+    def forward(self, x, rev=False):
+        a, b = x[:, :self.split_len1], x[:, self.split_len1:]
+        if not rev:
+            y1 = a + self.F(b)
+            y2 = b * torch.exp(self._scale(y1)) + self.G(y1)
+            return torch.cat((y1, y2), 1)
+        y1, y2 = a, b
+        x2 = (y2 - self.G(y1)) / torch.exp(self._scale(y1))
+        x1 = y1 - self.F(x2)
+        return torch.cat((x1, x2), 1)
+
+
+class HaarDownsampling(nn.Module):
+    """Fixed orthogonal 2x2 Haar transform; channels 0..C-1 of the output are the low-pass."""
+
+    def __init__(self, channel_in):
+        super().__init__()
+        self.channel_in = channel_in
+        # rows: low-pass, horizontal, vertical, diagonal detail (signs over the 2x2 cell)
+        base = torch.tensor([[[1., 1.], [1., 1.]],
+                             [[1., -1.], [1., -1.]],
+                             [[1., 1.], [-1., -1.]],
+                             [[1., -1.], [-1., 1.]]]).unsqueeze(1)  # [4,1,2,2]
+        self.haar_weights = nn.Parameter(base.repeat(channel_in, 1, 1, 1), requires_grad=False)
+
+    def forward(self, x, rev=False):
+        c = self.channel_in
+        if not rev:
+            b, _, h, w = x.shape
+            out = F.conv2d(x, self.haar_weights, bias=None, stride=2, groups=c) / 4.0
+            out = out.reshape(b, c, 4, h // 2, w // 2).transpose(1, 2)
+            return out.reshape(b, 4 * c, h // 2, w // 2)
+        b, _, h, w = x.shape
+        out = x.reshape(b, 4, c, h, w).transpose(1, 2).reshape(b, 4 * c, h, w)
+        # W^T W = 4 I per group, so the transposed conv of (W x / 4) gives x back
+        return F.conv_transpose2d(out, self.haar_weights, bias=None, stride=2, groups=c)
+
+
+class InvRescaleNet(nn.Module):
+    def __init__(self, channel_in=3, channel_out=3, subnet_constructor=None, block_num=(8,),
+                 down_num=1, gc=32):
+        super().__init__()
+        if subnet_constructor is None:
+            subnet_constructor = dense_subnet(gc)
+        ops = []
+        ch = channel_in
+        for i in range(down_num):
+            ops.append(HaarDownsampling(ch))
+            ch *= 4
+            for _ in range(block_num[i]):
+                ops.append(InvBlockExp(subnet_constructor, ch, channel_out))
+        self.operations = nn.ModuleList(ops)
+        self.channel_total = ch
+        self.channel_out = channel_out
+
+    def forward(self, x, rev=False):
+        ops = self.operations if not rev else reversed(self.operations)
+        for op in ops:
+            x = op(x, rev)
+        return x
+
+
+def build(cfg):
+    """cfg: dict with scale, blocks (per level, list) and gc."""
+    levels = {2: 1, 4: 2}[cfg["scale"]]
+    blocks = list(cfg["blocks"])
+    assert len(blocks) == levels, (blocks, levels)
+    return InvRescaleNet(3, 3, dense_subnet(cfg["gc"]), blocks, levels)
+
+
+def strip_module_prefix(sd):
+    return {(k[7:] if k.startswith("module.") else k): v for k, v in sd.items()}
+
+
+class Down(nn.Module):
+    """ONNX 'down' graph: hr [1,3,H,W] -> lr [1,3,H/s,W/s] (no clamping/rounding)."""
+
+    def __init__(self, net):
+        super().__init__()
+        self.net = net
+
+    def forward(self, hr):
+        return self.net(hr)[:, :3]
+
+
+class Up(nn.Module):
+    """ONNX 'up' graph: lr [1,3,h,w] -> hr [1,3,h*s,w*s], with z = 0."""
+
+    def __init__(self, net):
+        super().__init__()
+        self.net = net
+        self.nz = net.channel_total - 3
+
+    def forward(self, lr):
+        z = (lr[:, :1] * 0.0).repeat(1, self.nz, 1, 1)
+        return self.net(torch.cat((lr, z), 1), rev=True)

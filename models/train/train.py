@@ -1,0 +1,273 @@
+#!/usr/bin/env python3
+"""Train an IRN model on CPU, checkpointing atomically and resuming exactly.
+
+Start or resume (the same command does both):
+    models/train/.venv/bin/python models/train/train.py --run irn-x2-small --scale 2 \
+        --blocks 4 --gc 16 --batch 16 --patch 96 --threads 1
+
+Everything lives in models/train/runs/<run>/: config.json, last.pt (model, optimizer,
+scheduler, step), train.log (TSV) and val.log (TSV). When last.pt exists the run resumes
+from it and the architecture/optimisation settings stored there win over the command line
+(only --threads, --max-steps, --ckpt-every and --val-every may change between starts).
+"""
+import argparse
+import glob
+import json
+import math
+import os
+import signal
+import sys
+import time
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from PIL import Image
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import irn  # noqa: E402
+import metrics  # noqa: E402
+
+# Loss weights for mean reductions, equivalent (up to one global factor 3*H*W) to IRN's
+# per-image sums with lambda_fit / lambda_rec / lambda_ce = 4/1/1 (x2) and 16/1/1 (x4):
+#   x2: LR has 3HW/4 values, z 9HW/4, HR 3HW -> fit 1, rec 1, ce 0.75
+#   x4: LR has 3HW/16, z 45HW/16, HR 3HW   -> fit 1, rec 1, ce 0.9375
+LOSS_W = {2: dict(fit=1.0, rec=1.0, ce=0.75), 4: dict(fit=1.0, rec=1.0, ce=0.9375)}
+TUNABLE = {"threads", "max_steps", "ckpt_every", "val_every", "log_every"}
+
+
+def bicubic_down(hr, s):
+    """Bicubic (a=-0.75, as PyTorch) with antialias=True: the target for the LR image."""
+    return F.interpolate(hr, scale_factor=1.0 / s, mode="bicubic", align_corners=False,
+                         antialias=True, recompute_scale_factor=False)
+
+
+def quantize_st(x):
+    """8-bit rounding with a straight-through gradient."""
+    q = torch.round(torch.clamp(x, 0, 1) * 255.0) / 255.0
+    return x + (q - x).detach()
+
+
+def load_dir(d):
+    files = sorted(glob.glob(os.path.join(d, "*.png")))
+    return [np.array(Image.open(f).convert("RGB")) for f in files], files
+
+
+def val_crops(imgs, size):
+    out = []
+    for im in imgs:
+        h, w, _ = im.shape
+        y0, x0 = (h - size) // 2, (w - size) // 2
+        out.append(np.ascontiguousarray(im[y0:y0 + size, x0:x0 + size]))
+    return out
+
+
+def bicubic_baseline_psnr(crops, s):
+    vals = []
+    for c in crops:
+        pil = Image.fromarray(c)
+        w, h = pil.size
+        up = pil.resize((w // s, h // s), Image.BICUBIC).resize((w, h), Image.BICUBIC)
+        vals.append(metrics.psnr_y(c, np.asarray(up), s))
+    return float(np.mean(vals))
+
+
+@torch.no_grad()
+def validate(net, crops, s):
+    net.eval()
+    p_hr, p_lr = [], []
+    for c in crops:
+        hr = torch.from_numpy(c).permute(2, 0, 1)[None].float() / 255.0
+        out = net(hr)
+        lr = torch.round(torch.clamp(out[:, :3], 0, 1) * 255) / 255
+        z = torch.zeros_like(out[:, 3:])
+        rec = net(torch.cat((lr, z), 1), rev=True)
+        rec8 = (torch.clamp(rec, 0, 1) * 255).round().byte()[0].permute(1, 2, 0).numpy()
+        p_hr.append(metrics.psnr_y(c, rec8, s))
+        bic = bicubic_down(hr, s).clamp(0, 1)
+        bic8 = (bic * 255).round().byte()[0].permute(1, 2, 0).numpy()
+        lr8 = (lr * 255).round().byte()[0].permute(1, 2, 0).numpy()
+        p_lr.append(metrics.psnr_y(bic8, lr8, 0))
+    net.train()
+    return float(np.mean(p_hr)), float(np.mean(p_lr))
+
+
+def sample_batch(rng, imgs, batch, patch):
+    out = np.empty((batch, patch, patch, 3), np.uint8)
+    for i in range(batch):
+        im = imgs[rng.integers(len(imgs))]
+        h, w, _ = im.shape
+        y, x = rng.integers(h - patch + 1), rng.integers(w - patch + 1)
+        p = im[y:y + patch, x:x + patch]
+        if rng.integers(2):
+            p = p[:, ::-1]
+        if rng.integers(2):
+            p = p[::-1]
+        p = np.rot90(p, rng.integers(4))
+        out[i] = p
+    return torch.from_numpy(out).permute(0, 3, 1, 2).float() / 255.0
+
+
+def atomic_save(obj, path):
+    tmp = path + ".tmp"
+    torch.save(obj, tmp)
+    with open(tmp, "rb") as f:
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
+
+
+def make_scheduler(opt, cfg):
+    if cfg["sched"] == "cosine":
+        return torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=cfg["total_steps"],
+                                                          eta_min=cfg["lr"] * 0.01)
+    return torch.optim.lr_scheduler.MultiStepLR(opt, milestones=cfg["milestones"], gamma=0.5)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--run", required=True)
+    ap.add_argument("--scale", type=int, default=2, choices=[2, 4])
+    ap.add_argument("--blocks", type=int, nargs="+", default=[4])
+    ap.add_argument("--gc", type=int, default=16)
+    ap.add_argument("--batch", type=int, default=16)
+    ap.add_argument("--patch", type=int, default=96)
+    ap.add_argument("--lr", type=float, default=2e-4)
+    ap.add_argument("--weight-decay", type=float, default=1e-5)
+    ap.add_argument("--clip", type=float, default=10.0)
+    ap.add_argument("--sched", choices=["multistep", "cosine"], default="multistep")
+    ap.add_argument("--total-steps", type=int, default=100000)
+    ap.add_argument("--milestones", type=int, nargs="*", default=[20000, 40000, 60000, 80000])
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--val-size", type=int, default=320, help="centre crop of each val photo")
+    # tunable between restarts
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--max-steps", type=int, default=None, help="stop at this step (default total)")
+    ap.add_argument("--ckpt-every", type=float, default=300.0, help="seconds between checkpoints")
+    ap.add_argument("--val-every", type=int, default=250, help="steps between validations")
+    ap.add_argument("--log-every", type=int, default=10)
+    a = ap.parse_args()
+
+    torch.set_num_threads(a.threads)
+    run_dir = os.path.join(HERE, "runs", a.run)
+    os.makedirs(run_dir, exist_ok=True)
+    ckpt_path = os.path.join(run_dir, "last.pt")
+    cfg = {k: v for k, v in vars(a).items() if k not in TUNABLE and k != "run"}
+    cfg["blocks"] = list(a.blocks)
+    cfg["loss_weights"] = LOSS_W[a.scale]
+    cfg["id"] = a.run
+
+    ckpt = None
+    if os.path.exists(ckpt_path):
+        ckpt = torch.load(ckpt_path, map_location="cpu", weights_only=False)
+        old = ckpt["config"]
+        diff = {k: (old.get(k), v) for k, v in cfg.items() if old.get(k) != v}
+        if diff:
+            print("note: resuming with the stored config; ignoring command-line differences:",
+                  diff, flush=True)
+        cfg = old
+    else:
+        with open(os.path.join(run_dir, "config.json"), "w") as f:
+            json.dump(cfg, f, indent=1)
+
+    s = cfg["scale"]
+    torch.manual_seed(cfg["seed"])
+    net = irn.build(cfg)
+    opt = torch.optim.Adam([p for p in net.parameters() if p.requires_grad], lr=cfg["lr"],
+                           betas=(0.9, 0.999), weight_decay=cfg["weight_decay"])
+    sched = make_scheduler(opt, cfg)
+    step = 0
+    if ckpt is not None:
+        net.load_state_dict(ckpt["model"], strict=True)
+        opt.load_state_dict(ckpt["optimizer"])
+        sched.load_state_dict(ckpt["scheduler"])
+        step = ckpt["step"]
+        print(f"resumed {ckpt_path} at step {step}", flush=True)
+    nparams = sum(p.numel() for p in net.parameters() if p.requires_grad)
+
+    train_imgs, _ = load_dir(os.path.join(HERE, "data", "train"))
+    val_imgs, _ = load_dir(os.path.join(HERE, "data", "val"))
+    if not train_imgs or not val_imgs:
+        sys.exit("no data: run models/train/prepare_data.py first")
+    crops = val_crops(val_imgs, cfg["val_size"])
+    bic_psnr = bicubic_baseline_psnr(crops, s)
+    w = cfg["loss_weights"]
+
+    tlog_path = os.path.join(run_dir, "train.log")
+    vlog_path = os.path.join(run_dir, "val.log")
+    if not os.path.exists(tlog_path):
+        with open(tlog_path, "w") as f:
+            f.write("step\tloss\tl_fit\tl_rec_l1\tl_z\tlr\tsec_per_step\twall\n")
+    if not os.path.exists(vlog_path):
+        with open(vlog_path, "w") as f:
+            f.write("step\tpsnr_y_restored\tpsnr_y_bicubic_bicubic\tpsnr_y_lr_vs_bicubic_lr\twall\n")
+    print(f"run {a.run}: scale {s} blocks {cfg['blocks']} gc {cfg['gc']} params {nparams} "
+          f"batch {cfg['batch']} patch {cfg['patch']} threads {a.threads}; "
+          f"{len(train_imgs)} train / {len(val_imgs)} val photos; "
+          f"val bicubic->bicubic PSNR-Y {bic_psnr:.2f} dB", flush=True)
+
+    def save():
+        atomic_save({"model": net.state_dict(), "optimizer": opt.state_dict(),
+                     "scheduler": sched.state_dict(), "step": step, "config": cfg,
+                     "params": nparams}, ckpt_path)
+
+    stop = {"flag": False}
+
+    def on_signal(signum, frame):
+        stop["flag"] = True
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+
+    # data RNG: a fresh stream per start, derived from the seed and the resume step
+    rng = np.random.default_rng([cfg["seed"], step])
+    max_steps = a.max_steps or cfg["total_steps"]
+    last_ckpt = time.time()
+    acc = np.zeros(4)
+    acc_n = 0
+    t_acc = 0.0
+    net.train()
+    while step < max_steps and not stop["flag"]:
+        t0 = time.time()
+        hr = sample_batch(rng, train_imgs, cfg["batch"], cfg["patch"])
+        out = net(hr)
+        lr_img, z = out[:, :3], out[:, 3:]
+        l_fit = F.mse_loss(lr_img, bicubic_down(hr, s))
+        l_z = torch.mean(z * z)
+        y = torch.cat((quantize_st(lr_img), torch.zeros_like(z)), 1)
+        rec = net(y, rev=True)
+        l_rec = F.l1_loss(rec, hr)
+        loss = w["fit"] * l_fit + w["rec"] * l_rec + w["ce"] * l_z
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(net.parameters(), cfg["clip"])
+        opt.step()
+        sched.step()
+        step += 1
+        dt = time.time() - t0
+        acc += [loss.item(), l_fit.item(), l_rec.item(), l_z.item()]
+        acc_n += 1
+        t_acc += dt
+        if step % a.log_every == 0:
+            m = acc / acc_n
+            with open(tlog_path, "a") as f:
+                f.write(f"{step}\t{m[0]:.6f}\t{m[1]:.6f}\t{m[2]:.6f}\t{m[3]:.6f}\t"
+                        f"{opt.param_groups[0]['lr']:.3g}\t{t_acc / acc_n:.3f}\t{time.time():.0f}\n")
+            acc[:] = 0
+            acc_n = 0
+            t_acc = 0.0
+        if step % a.val_every == 0:
+            p_hr, p_lr = validate(net, crops, s)
+            with open(vlog_path, "a") as f:
+                f.write(f"{step}\t{p_hr:.3f}\t{bic_psnr:.3f}\t{p_lr:.3f}\t{time.time():.0f}\n")
+            print(f"step {step}: val PSNR-Y {p_hr:.2f} dB (bicubic {bic_psnr:.2f}), "
+                  f"LR vs bicubic LR {p_lr:.2f} dB", flush=True)
+        if time.time() - last_ckpt >= a.ckpt_every:
+            save()
+            last_ckpt = time.time()
+    save()
+    print(f"saved {ckpt_path} at step {step}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
