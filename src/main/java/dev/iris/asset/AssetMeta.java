@@ -1,0 +1,21 @@
+package dev.iris.asset;
+
+import java.time.Instant;
+
+/**
+ * An asset's metadata, as stored beside its pixels.
+ *
+ * @param version        content hash of this version (16 hex digits): changes whenever the pixels or model do
+ * @param width          the original image's width, before any padding
+ * @param height         the original image's height
+ * @param lrWidth        the stored LR's width: {@code ceil(width / scale)}
+ * @param lrHeight       the stored LR's height
+ * @param modelSha256    SHA-256 of the restoring network ({@code up.onnx}) the LR was made for
+ * @param sourceSha256   SHA-256 of the uploaded file
+ * @param hasAlpha       whether an alpha plane is stored (downscaled conventionally, never through the model)
+ * @param roundTripPsnrY PSNR-Y in dB of the model's restore against the original, measured at ingest
+ *                       ({@code Infinity} when exact)
+ */
+public record AssetMeta(String name, String version, int width, int height, int lrWidth, int lrHeight, int scale,
+        String modelId, String modelSha256, String sourceSha256, boolean hasAlpha, Instant created,
+        double roundTripPsnrY) {}

@@ -1,0 +1,58 @@
+package dev.iris.asset;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.time.Instant;
+
+/** {@link AssetMeta} to and from its JSON file. Stateless. */
+final class MetaJson {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private MetaJson() {}
+
+    static byte[] write(AssetMeta meta) {
+        ObjectNode node = JSON.createObjectNode()
+                .put("name", meta.name())
+                .put("version", meta.version())
+                .put("width", meta.width())
+                .put("height", meta.height())
+                .put("lrWidth", meta.lrWidth())
+                .put("lrHeight", meta.lrHeight())
+                .put("scale", meta.scale())
+                .put("modelId", meta.modelId())
+                .put("modelSha256", meta.modelSha256())
+                .put("sourceSha256", meta.sourceSha256())
+                .put("alpha", meta.hasAlpha() ? "plane" : "none")
+                .put("created", meta.created().toString());
+        if (Double.isFinite(meta.roundTripPsnrY())) {
+            node.put("roundTripPsnrY", Math.round(meta.roundTripPsnrY() * 1000) / 1000.0);
+        } else {
+            node.put("roundTripPsnrY", "Infinity");
+        }
+        try {
+            return JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(node);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot happen: writing JSON to memory", e);
+        }
+    }
+
+    static AssetMeta read(byte[] bytes) throws IOException {
+        JsonNode n = JSON.readTree(bytes);
+        return new AssetMeta(
+                text(n, "name"), text(n, "version"), n.path("width").asInt(), n.path("height").asInt(),
+                n.path("lrWidth").asInt(), n.path("lrHeight").asInt(), n.path("scale").asInt(),
+                text(n, "modelId"), text(n, "modelSha256"), text(n, "sourceSha256"),
+                "plane".equals(n.path("alpha").asText()), Instant.parse(text(n, "created")),
+                n.path("roundTripPsnrY").isNumber() ? n.path("roundTripPsnrY").asDouble() : Double.POSITIVE_INFINITY);
+    }
+
+    private static String text(JsonNode node, String field) throws IOException {
+        JsonNode value = node.get(field);
+        if (value == null || !value.isTextual()) {
+            throw new IOException("missing text field " + field);
+        }
+        return value.asText();
+    }
+}

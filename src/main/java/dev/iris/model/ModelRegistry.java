@@ -1,0 +1,79 @@
+package dev.iris.model;
+
+import dev.iris.ort.OrtRuntime;
+import dev.iris.ort.SessionOptions;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * Every model pack under a directory, loaded at startup, by id. Thread-safe after construction; closing it closes
+ * every pack.
+ */
+public final class ModelRegistry implements AutoCloseable {
+    private final Map<String, Rescaler> byId = new LinkedHashMap<>();
+
+    private ModelRegistry(List<ModelPack> packs) {
+        packs.forEach(pack -> byId.put(pack.id(), new Rescaler(pack)));
+    }
+
+    /**
+     * Loads each subdirectory of {@code modelsDir} that holds a {@code model.json}, in name order.
+     *
+     * @throws ModelException if a pack is broken (the message names the file) or none is found
+     */
+    public static ModelRegistry load(OrtRuntime ort, Path modelsDir, SessionOptions options) {
+        List<Path> dirs;
+        try (Stream<Path> children = Files.list(modelsDir)) {
+            dirs = children.filter(d -> Files.isRegularFile(d.resolve("model.json"))).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list model directory " + modelsDir, e);
+        }
+        if (dirs.isEmpty()) {
+            throw new ModelException(modelsDir + ": no model packs (subdirectories with a model.json)");
+        }
+        List<ModelPack> packs = new ArrayList<>();
+        try {
+            for (Path dir : dirs) {
+                ModelPack pack = ModelPack.open(ort, dir, options);
+                if (!pack.id().equals(dir.getFileName().toString())) {
+                    pack.close();
+                    throw new ModelException(dir.resolve("model.json") + ": field id is " + pack.id()
+                            + " but the directory is " + dir.getFileName());
+                }
+                packs.add(pack);
+            }
+        } catch (RuntimeException e) {
+            packs.forEach(ModelPack::close);
+            throw e;
+        }
+        return new ModelRegistry(packs);
+    }
+
+    /** The model with {@code id}, if loaded. */
+    public Optional<Rescaler> byId(String id) {
+        return Optional.ofNullable(byId.get(id));
+    }
+
+    /** The first loaded model (in id order) of the given scale. */
+    public Optional<Rescaler> forScale(int scale) {
+        return byId.values().stream().filter(r -> r.scale() == scale).findFirst();
+    }
+
+    public Collection<Rescaler> all() {
+        return byId.values();
+    }
+
+    @Override
+    public void close() {
+        byId.values().forEach(r -> r.pack().close());
+    }
+}
