@@ -1,0 +1,227 @@
+package dev.iris.config;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * Reads {@link IrisConfig} from a properties file plus overrides (system properties {@code iris.<key>}, then
+ * command-line {@code --key=value}), with every default here and nowhere else. Reports every bad key at once.
+ */
+public final class ConfigLoader {
+    /** System property naming the configuration file itself; not a configuration key. */
+    public static final String CONFIG_FILE_PROPERTY = "iris.config";
+
+    private final Properties values = new Properties();
+    private final List<String> problems = new ArrayList<>();
+    private final Set<String> read = new LinkedHashSet<>();
+
+    private ConfigLoader() {}
+
+    /**
+     * Loads {@code file} (missing is fine: all defaults), then {@code iris.*} system properties, then
+     * {@code overrides}; relative paths resolve against {@code base}.
+     *
+     * @throws ConfigException listing every bad or unknown key
+     */
+    public static IrisConfig load(Optional<Path> file, Map<String, String> overrides, Path base) {
+        ConfigLoader loader = new ConfigLoader();
+        if (file.isPresent() && Files.isRegularFile(file.get())) {
+            try (Reader reader = Files.newBufferedReader(file.get(), StandardCharsets.UTF_8)) {
+                loader.values.load(reader);
+            } catch (IOException e) {
+                throw new ConfigException(List.of(file.get() + ": cannot read: " + e.getMessage()));
+            }
+        }
+        System.getProperties().stringPropertyNames().stream()
+                .filter(k -> k.startsWith("iris.") && !k.equals(CONFIG_FILE_PROPERTY))
+                .forEach(k -> loader.values.setProperty(k.substring("iris.".length()), System.getProperty(k)));
+        loader.values.putAll(overrides);
+        return loader.build(base);
+    }
+
+    private IrisConfig build(Path base) {
+        var server = new IrisConfig.Server(
+                string("server.host", "0.0.0.0"),
+                integer("server.port", 8080, 0, 65535),
+                millis("server.shutdownTimeoutMs", 10_000),
+                path(base, "server.webappDir", "webapp"));
+        var serving = new IrisConfig.Serving(
+                prefix(string("serving.prefix", "/img/")),
+                Duration.ofSeconds(integer("serving.maxAgeSeconds", 86_400, 0, Integer.MAX_VALUE)),
+                bool("serving.acceptWebp", false),
+                bool("serving.enlarge", false),
+                integer("serving.defaultQuality", 85, 1, 100),
+                color("serving.background", "#000000"));
+        var assets = new IrisConfig.Assets(
+                path(base, "assets.dir", "assets"),
+                optional("assets.ingestToken"),
+                longValue("assets.maxUploadBytes", 32L << 20, 1, Long.MAX_VALUE),
+                optional("assets.demoDir", "webapp/originals").map(base::resolve),
+                integer("assets.demoScale", 2, 2, 4));
+        var models = new IrisConfig.Models(
+                path(base, "models.dir", "models"),
+                integer("models.threads", 0, 0, 1024),
+                choice("models.provider", "cpu", List.of("cpu", "cuda")).equals("cuda"),
+                integer("models.cudaDevice", 0, 0, 64),
+                bool("models.lrOnlyFallback", false),
+                optional("ort.library").map(base::resolve),
+                optional("ort.cacheDir").map(base::resolve));
+        var caches = new IrisConfig.Caches(
+                longValue("cache.sourceMaxBytes", 512L << 20, 0, Long.MAX_VALUE),
+                longValue("cache.encodedMaxBytes", 256L << 20, 0, Long.MAX_VALUE));
+        var limits = new IrisConfig.Limits(
+                Math.round(number("limits.maxSourceMegapixels", 50, 0.01, 1000) * 1_000_000),
+                integer("limits.maxOutputDimension", 8192, 1, 65_535),
+                integer("limits.modelThreads", 0, 0, 1024),
+                integer("limits.queueLength", 32, 0, 100_000),
+                millis("limits.requestTimeoutMs", 30_000),
+                intSet("limits.allowedWidths"),
+                intSet("limits.allowedQualities"));
+        for (String key : values.stringPropertyNames()) {
+            if (!read.contains(key)) {
+                problems.add(key + ": unknown key (see conf/iris.properties for the known ones)");
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
+        }
+        return new IrisConfig(server, serving, assets, models, caches, limits);
+    }
+
+    private String raw(String key) {
+        read.add(key);
+        String value = values.getProperty(key);
+        return value == null ? null : value.strip();
+    }
+
+    private String string(String key, String fallback) {
+        String value = raw(key);
+        return value == null || value.isEmpty() ? fallback : value;
+    }
+
+    private Optional<String> optional(String key) {
+        String value = raw(key);
+        return value == null || value.isEmpty() ? Optional.empty() : Optional.of(value);
+    }
+
+    /** Like {@link #optional(String)}, but an absent key means {@code fallback} and an empty one means none. */
+    private Optional<String> optional(String key, String fallback) {
+        String value = raw(key);
+        return value == null ? Optional.of(fallback) : value.isEmpty() ? Optional.empty() : Optional.of(value);
+    }
+
+    private Path path(Path base, String key, String fallback) {
+        return base.resolve(string(key, fallback)).normalize();
+    }
+
+    private <T> T parsed(String key, T fallback, String expected, Function<String, T> parser) {
+        String value = raw(key);
+        if (value == null || value.isEmpty()) {
+            return fallback;
+        }
+        try {
+            return parser.apply(value);
+        } catch (RuntimeException e) {
+            problems.add(key + ": expected " + expected + ", got \"" + value + "\"");
+            return fallback;
+        }
+    }
+
+    private int integer(String key, int fallback, int min, int max) {
+        return parsed(key, fallback, "an integer " + min + ".." + max, v -> {
+            int n = Integer.parseInt(v);
+            if (n < min || n > max) {
+                throw new IllegalArgumentException();
+            }
+            return n;
+        });
+    }
+
+    private long longValue(String key, long fallback, long min, long max) {
+        return parsed(key, fallback, "an integer " + min + ".." + max, v -> {
+            long n = Long.parseLong(v);
+            if (n < min || n > max) {
+                throw new IllegalArgumentException();
+            }
+            return n;
+        });
+    }
+
+    private double number(String key, double fallback, double min, double max) {
+        return parsed(key, fallback, "a number " + min + ".." + max, v -> {
+            double n = Double.parseDouble(v);
+            if (!(n >= min && n <= max)) {
+                throw new IllegalArgumentException();
+            }
+            return n;
+        });
+    }
+
+    private Duration millis(String key, long fallback) {
+        return Duration.ofMillis(longValue(key, fallback, 1, 86_400_000L));
+    }
+
+    private boolean bool(String key, boolean fallback) {
+        return parsed(key, fallback, "true or false", v -> switch (v) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException();
+        });
+    }
+
+    private String choice(String key, String fallback, List<String> choices) {
+        return parsed(key, fallback, "one of " + String.join(", ", choices), v -> {
+            if (!choices.contains(v)) {
+                throw new IllegalArgumentException();
+            }
+            return v;
+        });
+    }
+
+    private int color(String key, String fallback) {
+        return parsed(key, parseColor(fallback), "a colour #rrggbb or #aarrggbb", ConfigLoader::parseColor);
+    }
+
+    private static int parseColor(String v) {
+        if (!v.matches("#([0-9a-fA-F]{6}|[0-9a-fA-F]{8})")) {
+            throw new IllegalArgumentException();
+        }
+        long n = Long.parseLong(v.substring(1), 16);
+        return (int) (v.length() == 7 ? 0xFF000000L | n : n);
+    }
+
+    private Set<Integer> intSet(String key) {
+        return parsed(key, Set.of(), "a comma-separated list of positive integers", v -> {
+            Set<Integer> set = new LinkedHashSet<>();
+            for (String part : v.split(",")) {
+                int n = Integer.parseInt(part.strip());
+                if (n <= 0) {
+                    throw new IllegalArgumentException();
+                }
+                set.add(n);
+            }
+            return Set.copyOf(set);
+        });
+    }
+
+    private String prefix(String value) {
+        if (!value.matches("/([A-Za-z0-9._-]+/)*")) {
+            problems.add("serving.prefix: expected a path like /img/ (starting and ending with '/'), got \""
+                    + value + "\"");
+            return "/img/";
+        }
+        return value;
+    }
+}

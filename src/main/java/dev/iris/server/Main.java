@@ -1,0 +1,161 @@
+package dev.iris.server;
+
+import dev.iris.asset.AssetMeta;
+import dev.iris.asset.AssetName;
+import dev.iris.asset.Ingester;
+import dev.iris.config.ConfigException;
+import dev.iris.config.ConfigLoader;
+import dev.iris.config.IrisConfig;
+import dev.iris.model.ModelException;
+import dev.iris.ort.OrtException;
+import dev.iris.ort.RunControl;
+import dev.iris.web.IrisApp;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * {@code iris <command>}: {@code serve} starts the server; {@code ingest <file|dir> --scale 2|4 [--model id]}
+ * makes assets from images. Options {@code --key=value} override {@code conf/iris.properties}.
+ */
+public final class Main {
+    private static final String USAGE = """
+            usage: iris <command> [options]
+              serve                                   start the server (http://localhost:8080/ by default)
+              ingest <file|dir> [--scale 2|4] [--model id]   store images as invertible-LR assets
+              help                                    this text
+            options: --config=FILE (default conf/iris.properties), --<key>=<value> for any key in it,
+                     e.g. --server.port=9090
+            """;
+
+    private Main() {}
+
+    public static void main(String[] args) {
+        try {
+            System.exit(run(args));
+        } catch (ConfigException | ModelException | OrtException | UncheckedIOException e) {
+            System.err.println("iris: " + e.getMessage());
+            System.exit(2);
+        }
+    }
+
+    static int run(String[] args) {
+        List<String> positional = new ArrayList<>();
+        Map<String, String> options = new LinkedHashMap<>();
+        for (String arg : args) {
+            if (arg.startsWith("--") && arg.contains("=")) {
+                options.put(arg.substring(2, arg.indexOf('=')), arg.substring(arg.indexOf('=') + 1));
+            } else {
+                positional.add(arg);
+            }
+        }
+        // "--scale 2" and "--model id" are also accepted as two words, as the ingest usage shows.
+        for (int i = 0; i < positional.size() - 1; i++) {
+            if (positional.get(i).equals("--scale") || positional.get(i).equals("--model")) {
+                options.put(positional.get(i).substring(2), positional.remove(i + 1));
+                positional.remove(i--);
+            }
+        }
+        String command = positional.isEmpty() ? "help" : positional.removeFirst();
+        Path base = Path.of("").toAbsolutePath();
+        Path configFile = base.resolve(Optional.ofNullable(options.remove("config")).orElse("conf/iris.properties"));
+        return switch (command) {
+            case "serve" -> serve(load(configFile, options, base));
+            case "ingest" -> {
+                String scale = Optional.ofNullable(options.remove("scale")).orElse("2");
+                Optional<String> model = Optional.ofNullable(options.remove("model"));
+                yield ingest(load(configFile, options, base), positional, scale, model);
+            }
+            case "help", "--help", "-h" -> {
+                System.out.print(USAGE);
+                yield 0;
+            }
+            default -> {
+                System.err.print("iris: unknown command " + command + "\n" + USAGE);
+                yield 2;
+            }
+        };
+    }
+
+    private static IrisConfig load(Path file, Map<String, String> overrides, Path base) {
+        return ConfigLoader.load(Optional.of(file), overrides, base);
+    }
+
+    private static int serve(IrisConfig config) {
+        IrisApp app = IrisApp.start(config);
+        List<String> demos = app.ingestDemos();
+        if (!demos.isEmpty()) {
+            System.out.println("iris: ingested demo images " + demos);
+        }
+        try (IrisServer server = new IrisServer(app).start()) {
+            System.out.printf(Locale.ROOT, "iris: serving on http://localhost:%d/ (models: %s, ONNX Runtime %s)%n",
+                    server.port(), app.models().map(m -> m.all().stream().map(r -> r.pack().id() + "@"
+                            + r.pack().provider()).toList().toString()).orElse("none, LR-only"), app.ort().version());
+            server.join();
+            return 0;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 1;
+        } catch (Exception e) {
+            System.err.println("iris: server failed: " + e.getMessage());
+            return 1;
+        } finally {
+            app.close();
+        }
+    }
+
+    private static int ingest(IrisConfig config, List<String> paths, String scaleText, Optional<String> model) {
+        if (paths.isEmpty()) {
+            System.err.print("iris: ingest needs a file or directory\n" + USAGE);
+            return 2;
+        }
+        if (!scaleText.equals("2") && !scaleText.equals("4")) {
+            System.err.println("iris: --scale must be 2 or 4, got " + scaleText);
+            return 2;
+        }
+        int scale = Integer.parseInt(scaleText);
+        try (IrisApp app = IrisApp.start(config)) {
+            Ingester ingester = app.ingester().orElseThrow(() -> new ModelException("no model loaded"));
+            int failures = 0;
+            for (Path file : files(paths)) {
+                try (RunControl control = app.ort().newRunControl()) {
+                    AssetName name = AssetName.fromFileName(file.getFileName().toString());
+                    AssetMeta meta = ingester.ingest(
+                            new Ingester.Request(name, Files.readAllBytes(file), scale, model), control);
+                    System.out.printf(Locale.ROOT, "%s -> %s (%dx%d, LR %dx%d, x%d %s, round trip %.2f dB)%n",
+                            file, meta.name(), meta.width(), meta.height(), meta.lrWidth(), meta.lrHeight(),
+                            meta.scale(), meta.modelId(), meta.roundTripPsnrY());
+                } catch (IOException | RuntimeException e) { // one bad file must not stop the rest
+                    failures++;
+                    System.err.println(file + ": " + e.getMessage());
+                }
+            }
+            return failures == 0 ? 0 : 1;
+        }
+    }
+
+    private static List<Path> files(List<String> paths) {
+        List<Path> files = new ArrayList<>();
+        for (String p : paths) {
+            Path path = Path.of(p);
+            if (Files.isDirectory(path)) {
+                try (Stream<Path> children = Files.list(path)) {
+                    children.filter(Files::isRegularFile).sorted().forEach(files::add);
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot list " + path, e);
+                }
+            } else {
+                files.add(path);
+            }
+        }
+        return files;
+    }
+}

@@ -1,0 +1,181 @@
+package dev.iris.web;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.iris.asset.AssetMeta;
+import dev.iris.asset.AssetName;
+import dev.iris.asset.Ingester;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * iris's own endpoints under {@code /iris/}: {@code GET health} and {@code GET metrics} (open), and
+ * {@code PUT assets/{name}?scale=2|4[&model=id]}, {@code GET assets}, {@code GET assets/{name}} (bearer token).
+ * Thread-safe.
+ */
+public final class AdminServlet extends HttpServlet {
+    private static final long serialVersionUID = 1L;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private transient IrisApp app;
+    private transient Health health;
+
+    @Override
+    public void init() throws ServletException {
+        app = IrisContextListener.app(getServletContext());
+        health = new Health(app);
+    }
+
+    @Override
+    protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        String path = Optional.ofNullable(request.getPathInfo()).orElse("/");
+        String method = request.getMethod();
+        try {
+            if (path.equals("/health") && isRead(method)) {
+                writeJson(request, response, 200, health.report());
+            } else if (path.equals("/metrics") && isRead(method)) {
+                writeText(request, response, app.metrics().prometheus(app.caches().stats(), app.caches().bytes(),
+                        app.runner().active(), app.runner().queued()));
+            } else if (path.equals("/assets") && isRead(method)) {
+                authorize(request);
+                writeJson(request, response, 200, app.store().list().stream().map(AdminServlet::describe).toList());
+            } else if (path.startsWith("/assets/")) {
+                authorize(request);
+                AssetName name = AssetName.parse(path.substring("/assets/".length())).orElseThrow(
+                        () -> new IrisError.BadRequest("expected an asset name (letters, digits, '.', '_', '-') "
+                                + "in the path, got " + RequestParser.quote(path.substring(8))));
+                switch (method) {
+                    case "PUT" -> ingest(request, response, name);
+                    case "GET", "HEAD" -> writeJson(request, response, 200, describe(app.store().find(name)
+                            .orElseThrow(() -> new IrisError.NotFound("no asset named " + name))));
+                    default -> throw new IrisError.BadRequest("method " + method + " not allowed here; use PUT or GET");
+                }
+            } else {
+                throw new IrisError.NotFound("no endpoint " + method + " /iris" + path);
+            }
+        } catch (RuntimeException e) {
+            ErrorResponses.send(response, e);
+        }
+    }
+
+    private void ingest(HttpServletRequest request, HttpServletResponse response, AssetName name)
+            throws IOException {
+        Ingester ingester = app.ingester().orElseThrow(() -> new IrisError.Unavailable(
+                "ingest is unavailable: no model is loaded", java.time.Duration.ofSeconds(60), null));
+        int scale = switch (Optional.ofNullable(request.getParameter("scale")).orElse("2")) {
+            case "2" -> 2;
+            case "4" -> 4;
+            default -> throw new IrisError.BadRequest("expected 2 or 4 for scale, got "
+                    + RequestParser.quote(request.getParameter("scale")));
+        };
+        byte[] body = readBody(request, app.config().assets().maxUploadBytes());
+        if (body.length == 0) {
+            throw new IrisError.BadRequest("empty body: send the image file as the request body");
+        }
+        boolean existed = app.store().find(name).isPresent();
+        var ingest = new Ingester.Request(name, body, scale, Optional.ofNullable(request.getParameter("model")));
+        AssetMeta meta = await(app.runner().submit("ingest of " + name, control -> ingester.ingest(ingest, control)));
+        response.setHeader("Location", request.getRequestURL().toString()
+                .replaceFirst("/iris/assets/.*$", app.config().serving().prefix() + name + ".png"));
+        writeJson(request, response, existed ? 200 : 201, describe(meta));
+    }
+
+    private <T> T await(java.util.concurrent.CompletableFuture<T> future) {
+        try {
+            return future.get(app.config().limits().requestTimeout().toMillis() * 2, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof IrisError.Unavailable u && u.getCause() instanceof RuntimeException cause
+                    && !(cause instanceof dev.iris.ort.OrtException)) {
+                throw cause; // bad input found inside the model task: the input's fault, not the model's
+            }
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IrisError.Unavailable("ingest is taking too long", java.time.Duration.ofSeconds(5), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IrisError.Unavailable("ingest was interrupted", java.time.Duration.ofSeconds(1), e);
+        }
+    }
+
+    /** The body, refusing more than {@code max} bytes without reading them all. */
+    private static byte[] readBody(HttpServletRequest request, long max) throws IOException {
+        if (request.getContentLengthLong() > max) {
+            throw new IrisError.TooLarge("upload is " + request.getContentLengthLong() + " bytes, more than the "
+                    + max + " allowed");
+        }
+        try (InputStream in = request.getInputStream()) {
+            byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
+            if (bytes.length > max) {
+                throw new IrisError.TooLarge("upload is more than the " + max + " bytes allowed");
+            }
+            return bytes;
+        }
+    }
+
+    private void authorize(HttpServletRequest request) {
+        String token = app.config().assets().ingestToken().orElseThrow(() -> new IrisError.Forbidden(
+                "asset endpoints are disabled: set assets.ingestToken in conf/iris.properties"));
+        String header = Optional.ofNullable(request.getHeader("Authorization")).orElse("");
+        byte[] given = header.startsWith("Bearer ") ? header.substring(7).strip().getBytes(StandardCharsets.UTF_8)
+                : new byte[0];
+        // Constant-time comparison, so response timing does not reveal how much of a guess was right.
+        if (!MessageDigest.isEqual(given, token.getBytes(StandardCharsets.UTF_8))) {
+            throw new IrisError.Unauthorized("missing or wrong bearer token");
+        }
+    }
+
+    static Map<String, Object> describe(AssetMeta meta) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("name", meta.name());
+        out.put("version", meta.version());
+        out.put("width", meta.width());
+        out.put("height", meta.height());
+        out.put("lrWidth", meta.lrWidth());
+        out.put("lrHeight", meta.lrHeight());
+        out.put("scale", meta.scale());
+        out.put("modelId", meta.modelId());
+        out.put("modelSha256", meta.modelSha256());
+        out.put("sourceSha256", meta.sourceSha256());
+        out.put("alpha", meta.hasAlpha());
+        out.put("created", meta.created().toString());
+        out.put("roundTripPsnrY", Double.isFinite(meta.roundTripPsnrY())
+                ? Math.round(meta.roundTripPsnrY() * 100) / 100.0 : "Infinity");
+        return out;
+    }
+
+    private static boolean isRead(String method) {
+        return method.equals("GET") || method.equals("HEAD");
+    }
+
+    private static void writeJson(HttpServletRequest request, HttpServletResponse response, int status, Object body)
+            throws IOException {
+        byte[] bytes = (JSON.writerWithDefaultPrettyPrinter().writeValueAsString(body) + "\n")
+                .getBytes(StandardCharsets.UTF_8);
+        write(request, response, status, "application/json", bytes);
+    }
+
+    private static void writeText(HttpServletRequest request, HttpServletResponse response, String text)
+            throws IOException {
+        write(request, response, 200, "text/plain; version=0.0.4; charset=utf-8", text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void write(HttpServletRequest request, HttpServletResponse response, int status, String type,
+            byte[] bytes) throws IOException {
+        response.setStatus(status);
+        response.setHeader("Cache-Control", "no-store");
+        response.setContentType(type);
+        response.setContentLength(bytes.length);
+        if (!request.getMethod().equals("HEAD")) {
+            response.getOutputStream().write(bytes);
+        }
+    }
+}

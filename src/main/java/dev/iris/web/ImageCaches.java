@@ -1,0 +1,69 @@
+package dev.iris.web;
+
+import com.github.benmanes.caffeine.cache.AsyncCache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.stats.CacheStats;
+import dev.iris.config.IrisConfig;
+import dev.iris.image.Rgb8Image;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The two byte-weighted Caffeine caches: source pixels (decoded LRs and restored HRs, keyed by asset version)
+ * and encoded responses. Thread-safe.
+ */
+public final class ImageCaches {
+    /** Which pixels of an asset version: the stored LR or the model's restore. */
+    enum Kind { LR, HR }
+
+    record SourceKey(String name, String version, Kind kind) {}
+
+    record RenderKey(String name, String version, String canonical) {}
+
+    final AsyncCache<SourceKey, Rgb8Image> sources;
+    final AsyncCache<RenderKey, EncodedImage> encoded;
+    private final IrisConfig.Caches config;
+
+    public ImageCaches(IrisConfig.Caches config) {
+        this.config = config;
+        this.sources = Caffeine.newBuilder()
+                .maximumWeight(config.sourceMaxBytes())
+                .weigher((SourceKey k, Rgb8Image v) -> (int) Math.min(Integer.MAX_VALUE, v.byteSize() + 64))
+                .recordStats()
+                .buildAsync();
+        this.encoded = Caffeine.newBuilder()
+                .maximumWeight(config.encodedMaxBytes())
+                .weigher((RenderKey k, EncodedImage v) -> v.weight())
+                .recordStats()
+                .buildAsync();
+    }
+
+    Map<String, CacheStats> stats() {
+        Map<String, CacheStats> stats = new LinkedHashMap<>();
+        stats.put("source", sources.synchronous().stats());
+        stats.put("encoded", encoded.synchronous().stats());
+        return stats;
+    }
+
+    /** Weighted bytes held now, per cache. */
+    Map<String, Long> bytes() {
+        Map<String, Long> bytes = new LinkedHashMap<>();
+        bytes.put("source", weight(sources));
+        bytes.put("encoded", weight(encoded));
+        return bytes;
+    }
+
+    Map<String, Long> maxBytes() {
+        return Map.of("source", config.sourceMaxBytes(), "encoded", config.encodedMaxBytes());
+    }
+
+    private static long weight(AsyncCache<?, ?> cache) {
+        return cache.synchronous().policy().eviction().map(e -> e.weightedSize().orElse(0L)).orElse(0L);
+    }
+
+    /** Runs pending evictions, so that sizes read right after are exact (tests, health). */
+    void cleanUp() {
+        sources.synchronous().cleanUp();
+        encoded.synchronous().cleanUp();
+    }
+}

@@ -1,0 +1,55 @@
+package dev.iris.web;
+
+import dev.iris.config.ConfigLoader;
+import dev.iris.config.IrisConfig;
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletContextEvent;
+import jakarta.servlet.ServletContextListener;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Starts iris when a WAR deploys and closes it when it undeploys. The configuration file is the context
+ * init-parameter {@code iris.config}, else the system property {@code iris.config}, else
+ * {@code conf/iris.properties} under the working directory; relative paths in it resolve against the working
+ * directory.
+ */
+public final class IrisContextListener implements ServletContextListener {
+    /** The servlet-context attribute holding the {@link IrisApp}. */
+    public static final String APP_ATTRIBUTE = IrisApp.class.getName();
+
+    @Override
+    public void contextInitialized(ServletContextEvent event) {
+        ServletContext context = event.getServletContext();
+        if (context.getAttribute(APP_ATTRIBUTE) != null) {
+            return; // the embedded server put one there
+        }
+        String configured = Optional.ofNullable(context.getInitParameter(ConfigLoader.CONFIG_FILE_PROPERTY))
+                .orElse(System.getProperty(ConfigLoader.CONFIG_FILE_PROPERTY, "conf/iris.properties"));
+        Path base = Path.of("").toAbsolutePath();
+        IrisConfig config = ConfigLoader.load(Optional.of(base.resolve(configured)), Map.of(), base);
+        IrisApp app = IrisApp.start(config);
+        app.ingestDemos();
+        context.setAttribute(APP_ATTRIBUTE, app);
+        context.setAttribute(APP_ATTRIBUTE + ".owned", Boolean.TRUE);
+    }
+
+    @Override
+    public void contextDestroyed(ServletContextEvent event) {
+        ServletContext context = event.getServletContext();
+        if (Boolean.TRUE.equals(context.getAttribute(APP_ATTRIBUTE + ".owned"))
+                && context.getAttribute(APP_ATTRIBUTE) instanceof IrisApp app) {
+            app.close();
+        }
+    }
+
+    /** The app of {@code context}. @throws IllegalStateException if none was started */
+    static IrisApp app(ServletContext context) {
+        if (context.getAttribute(APP_ATTRIBUTE) instanceof IrisApp app) {
+            return app;
+        }
+        throw new IllegalStateException("no IrisApp in the servlet context: register " 
+                + IrisContextListener.class.getName() + " in web.xml");
+    }
+}

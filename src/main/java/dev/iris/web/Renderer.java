@@ -1,0 +1,144 @@
+package dev.iris.web;
+
+import dev.iris.asset.AssetMeta;
+import dev.iris.asset.AssetStore;
+import dev.iris.config.IrisConfig;
+import dev.iris.image.Encoder;
+import dev.iris.image.Filter;
+import dev.iris.image.ResizePlan;
+import dev.iris.image.Resampler;
+import dev.iris.image.Rgb8Image;
+import dev.iris.model.ModelRegistry;
+import dev.iris.model.Rescaler;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The render pipeline: plan the size, pick the pixels (the stored LR when the output is no larger than it,
+ * otherwise the model's restore), resample, encode. Restores and encodings are cached and coalesced, so N
+ * concurrent cold requests for one asset run the model once. Thread-safe.
+ */
+public final class Renderer {
+    private static final System.Logger LOG = System.getLogger(Renderer.class.getName());
+
+    private final AssetStore store;
+    private final Optional<ModelRegistry> models;
+    private final ModelRunner runner;
+    private final ImageCaches caches;
+    private final IrisConfig.Serving serving;
+    private final Duration timeLimit;
+
+    public Renderer(AssetStore store, Optional<ModelRegistry> models, ModelRunner runner, ImageCaches caches,
+            IrisConfig.Serving serving, Duration timeLimit) {
+        this.store = store;
+        this.models = models;
+        this.runner = runner;
+        this.caches = caches;
+        this.serving = serving;
+        this.timeLimit = timeLimit;
+    }
+
+    /** The encoded image for {@code request} of the asset version {@code meta}. */
+    public EncodedImage render(ImageRequest request, AssetMeta meta) {
+        var key = new ImageCaches.RenderKey(meta.name(), meta.version(), request.canonical());
+        return await(Coalescing.get(caches.encoded, key, () -> encode(request, meta)), "render of " + meta.name());
+    }
+
+    /** The plan for {@code request} against the original size. */
+    ResizePlan plan(ImageRequest request, AssetMeta meta) {
+        return ResizePlan.of(meta.width(), meta.height(), request.width(), request.height(), request.fit(),
+                serving.enlarge());
+    }
+
+    private EncodedImage encode(ImageRequest request, AssetMeta meta) {
+        ResizePlan plan = plan(request, meta);
+        Rgb8Image out;
+        Optional<Rescaler> model = modelFor(meta);
+        if (fitsInLr(plan, meta) || model.isEmpty()) {
+            out = Resampler.render(lr(meta), planOnLr(plan, meta), Filter.LANCZOS3, serving.background());
+        } else {
+            out = Resampler.render(restored(meta, model.get()), plan, Filter.LANCZOS3, serving.background());
+        }
+        return new EncodedImage(Encoder.encode(out, request.format(), request.quality()), request.format(),
+                out.width(), out.height());
+    }
+
+    /** Whether the output needs no more detail than the LR holds: the resize shrinks by at least the scale. */
+    static boolean fitsInLr(ResizePlan plan, AssetMeta meta) {
+        return (long) plan.resizeWidth() * meta.scale() <= meta.width()
+                && (long) plan.resizeHeight() * meta.scale() <= meta.height();
+    }
+
+    /**
+     * {@code plan} (made against the original size) for the LR instead. The LR covers the original padded up to a
+     * multiple of the scale, so it is resized a little larger and the crop drops the padding.
+     */
+    static ResizePlan planOnLr(ResizePlan plan, AssetMeta meta) {
+        int s = meta.scale();
+        int width = (int) Math.round((double) plan.resizeWidth() * meta.lrWidth() * s / meta.width());
+        int height = (int) Math.round((double) plan.resizeHeight() * meta.lrHeight() * s / meta.height());
+        return new ResizePlan(Math.max(width, plan.resizeWidth()), Math.max(height, plan.resizeHeight()),
+                plan.cropX(), plan.cropY(), plan.cropWidth(), plan.cropHeight(), plan.padX(), plan.padY(),
+                plan.outWidth(), plan.outHeight());
+    }
+
+    /** The model that made this asset's LR, if loaded and unchanged since (same SHA-256 of up.onnx). */
+    private Optional<Rescaler> modelFor(AssetMeta meta) {
+        Optional<Rescaler> model = models.flatMap(m -> m.byId(meta.modelId()))
+                .filter(r -> r.pack().card().upSha256().equalsIgnoreCase(meta.modelSha256()));
+        if (model.isEmpty() && models.isPresent()) {
+            LOG.log(Level.WARNING, "asset {0} was made by model {1} ({2}), which is not loaded: serving its LR "
+                    + "resampled conventionally", meta.name(), meta.modelId(), meta.modelSha256());
+        }
+        return model;
+    }
+
+    private Rgb8Image lr(AssetMeta meta) {
+        var key = new ImageCaches.SourceKey(meta.name(), meta.version(), ImageCaches.Kind.LR);
+        return await(Coalescing.get(caches.sources, key, () -> store.read(meta).lr()), "read of " + meta.name());
+    }
+
+    private Rgb8Image restored(AssetMeta meta, Rescaler model) {
+        Rgb8Image lr = lr(meta);
+        var key = new ImageCaches.SourceKey(meta.name(), meta.version(), ImageCaches.Kind.HR);
+        CompletableFuture<Rgb8Image> future = caches.sources.get(key, (k, executor) ->
+                runner.submit(meta.name(), control -> {
+                    Rgb8Image hr = model.restore(lr.withoutAlpha(), meta.width(), meta.height(), control);
+                    return lr.hasAlpha() ? hr.withAlpha(upscaledAlpha(lr, meta)) : hr;
+                }));
+        return await(future, "restore of " + meta.name());
+    }
+
+    /** The alpha plane, upscaled conventionally (it never goes through the model) and cropped to the original. */
+    private static byte[] upscaledAlpha(Rgb8Image lr, AssetMeta meta) {
+        int s = meta.scale();
+        Rgb8Image up = Resampler.resize(lr, lr.width() * s, lr.height() * s, Filter.LANCZOS3);
+        return Resampler.crop(up, 0, 0, meta.width(), meta.height()).alpha();
+    }
+
+    private <T> T await(CompletableFuture<T> future, String what) {
+        try {
+            return future.get(timeLimit.toMillis() + 1000, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | CompletionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException r) {
+                throw r;
+            }
+            if (cause instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException(what + " failed", cause);
+        } catch (TimeoutException e) {
+            throw new IrisError.Unavailable(what + " is taking too long", Duration.ofSeconds(2), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IrisError.Unavailable(what + " was interrupted", Duration.ofSeconds(1), e);
+        }
+    }
+}
