@@ -12,8 +12,8 @@ import java.nio.file.Path;
  *
  * @param id         stable identifier, also the directory name
  * @param scale      the downscaling factor: 2 or 4
- * @param downSha256 SHA-256 of {@code down.onnx}, checked at load
- * @param upSha256   SHA-256 of {@code up.onnx}, checked at load
+ * @param downSha256 SHA-256 of {@code down.onnx} ({@code onnx.down.sha256}), checked at load
+ * @param upSha256   SHA-256 of {@code up.onnx} ({@code onnx.up.sha256}), checked at load
  */
 public record ModelCard(String id, int scale, String downSha256, String upSha256) {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -31,14 +31,19 @@ public record ModelCard(String id, int scale, String downSha256, String upSha256
         if (scale != 2 && scale != 4) {
             throw new ModelException(file + ": field scale must be 2 or 4, got " + root.path("scale"));
         }
-        JsonNode sha = root.path("sha256");
-        return new ModelCard(id, scale, text(file, sha, "down.onnx"), text(file, sha, "up.onnx"));
+        JsonNode onnx = root.path("onnx");
+        return new ModelCard(id, scale, text(file, onnx.path("down"), "sha256", "onnx.down.sha256"),
+                text(file, onnx.path("up"), "sha256", "onnx.up.sha256"));
     }
 
     private static String text(Path file, JsonNode node, String field) {
+        return text(file, node, field, field);
+    }
+
+    private static String text(Path file, JsonNode node, String field, String path) {
         JsonNode value = node.get(field);
         if (value == null || !value.isTextual() || value.asText().isBlank()) {
-            throw new ModelException(file + ": missing text field " + field);
+            throw new ModelException(file + ": missing text field " + path);
         }
         return value.asText();
     }
