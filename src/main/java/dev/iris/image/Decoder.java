@@ -149,9 +149,24 @@ public final class Decoder {
         try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(data))) {
             reader.setInput(in, true, false);
             reader.addIIOReadWarningListener(damage);
-            BufferedImage image = reader.read(0);
-            if (damage.damaged) {
-                throw new ImageException(CORRUPT);
+            boolean jpeg = format.equals("jpeg");
+            if (jpeg && isCmyk(reader)) {
+                // Newer JDKs read CMYK/YCCK into a naive CMYK colour space that ignores Adobe's inversion and
+                // YCCK; older ones refuse. Either way take the raw samples and convert them here.
+                return cmyk(checked(reader.readRaster(0, null), damage), Exif.adobeTransform(data));
+            }
+            BufferedImage image;
+            try {
+                image = checked(reader.read(0), damage);
+            } catch (IIOException e) {
+                if (!jpeg) {
+                    throw e;
+                }
+                Raster raster = checked(reader.readRaster(0, null), damage);
+                if (raster.getNumBands() != 4) {
+                    throw e;
+                }
+                return cmyk(raster, Exif.adobeTransform(data));
             }
             ICC_Profile profile = format.equals("png") ? pngProfile(reader.getImageMetadata(0)) : null;
             return convert(image, profile);
@@ -160,33 +175,28 @@ public final class Decoder {
         }
     }
 
-    private static Rgb8Image readJpeg(byte[] data) throws IOException {
+    private static <T> T checked(T decoded, Damage damage) {
+        if (damage.damaged) {
+            throw new ImageException(CORRUPT);
+        }
+        return decoded;
+    }
+
+    private static boolean isCmyk(ImageReader reader) {
         try {
-            return read(data, "jpeg");
-        } catch (IIOException e) {
-            // ImageIO cannot turn CMYK/YCCK into a BufferedImage ("Unsupported Image Type"); take the raw raster.
-            Raster raster = readRaster(data);
-            if (raster == null || raster.getNumBands() != 4) {
-                throw e;
+            var type = reader.getRawImageType(0);
+            if (type == null) {
+                return false;
             }
-            return cmyk(raster, Exif.adobeTransform(data));
+            ColorModel cm = type.getColorModel();
+            return cm != null && cm.getColorSpace().getType() == ColorSpace.TYPE_CMYK;
+        } catch (IOException | RuntimeException e) {
+            return false; // let read() report or cope
         }
     }
 
-    private static Raster readRaster(byte[] data) throws IOException {
-        ImageReader reader = reader("jpeg");
-        Damage damage = new Damage();
-        try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(data))) {
-            reader.setInput(in, true, false);
-            reader.addIIOReadWarningListener(damage);
-            Raster raster = reader.readRaster(0, null);
-            if (damage.damaged) {
-                throw new ImageException(CORRUPT);
-            }
-            return raster;
-        } finally {
-            reader.dispose();
-        }
+    private static Rgb8Image readJpeg(byte[] data) throws IOException {
+        return read(data, "jpeg");
     }
 
     /**
