@@ -6,16 +6,257 @@ public final class Resampler {
 
     /** {@code source} resized to exactly {@code width x height} (alpha resized alike). */
     public static Rgb8Image resize(Rgb8Image source, int width, int height, Filter filter) {
-        throw new UnsupportedOperationException("not yet implemented");
+        if (width <= 0 || height <= 0) {
+            throw new IllegalArgumentException("resize target must be positive, got " + width + "x" + height);
+        }
+        if (filter == null) {
+            throw new IllegalArgumentException("filter is required");
+        }
+        int inW = source.width();
+        int inH = source.height();
+        if (width == inW && height == inH) {
+            return source;
+        }
+        boolean alpha = source.hasAlpha();
+        int ch = alpha ? 4 : 3;
+        // Pass 1: horizontal, every source row into a float buffer inH x width x ch (colour premultiplied).
+        float[] mid;
+        if (width == inW) {
+            mid = toFloat(source);
+        } else {
+            mid = new float[inH * width * ch];
+            Weights wx = Weights.of(inW, width, filter);
+            float[] row = new float[inW * ch];
+            byte[] rgb = source.rgb();
+            byte[] a = source.alpha();
+            for (int y = 0; y < inH; y++) {
+                rowToFloat(rgb, a, y * inW, inW, row);
+                int outBase = y * width * ch;
+                if (ch == 3) {
+                    horizontal3(row, wx, mid, outBase, width);
+                } else {
+                    horizontal4(row, wx, mid, outBase, width);
+                }
+            }
+        }
+        // Pass 2: vertical, accumulating whole rows (contiguous, so the JIT can vectorise the inner loop).
+        int rowLen = width * ch;
+        float[] out;
+        if (height == inH) {
+            out = mid;
+        } else {
+            out = new float[height * rowLen];
+            Weights wy = Weights.of(inH, height, filter);
+            for (int y = 0; y < height; y++) {
+                int o = y * rowLen;
+                int first = wy.first[y];
+                int n = wy.count[y];
+                int wb = y * wy.stride;
+                for (int k = 0; k < n; k++) {
+                    float w = wy.weights[wb + k];
+                    int m = (first + k) * rowLen;
+                    for (int x = 0; x < rowLen; x++) {
+                        out[o + x] += w * mid[m + x];
+                    }
+                }
+            }
+        }
+        return fromFloat(out, width, height, alpha);
+    }
+
+    private static void horizontal3(float[] row, Weights wx, float[] mid, int outBase, int width) {
+        int stride = wx.stride;
+        float[] ws = wx.weights;
+        for (int x = 0; x < width; x++) {
+            int s = wx.first[x] * 3;
+            int n = wx.count[x];
+            int wb = x * stride;
+            float r = 0f;
+            float g = 0f;
+            float b = 0f;
+            for (int k = 0; k < n; k++) {
+                float w = ws[wb + k];
+                r += w * row[s];
+                g += w * row[s + 1];
+                b += w * row[s + 2];
+                s += 3;
+            }
+            int o = outBase + x * 3;
+            mid[o] = r;
+            mid[o + 1] = g;
+            mid[o + 2] = b;
+        }
+    }
+
+    private static void horizontal4(float[] row, Weights wx, float[] mid, int outBase, int width) {
+        int stride = wx.stride;
+        float[] ws = wx.weights;
+        for (int x = 0; x < width; x++) {
+            int s = wx.first[x] * 4;
+            int n = wx.count[x];
+            int wb = x * stride;
+            float r = 0f;
+            float g = 0f;
+            float b = 0f;
+            float a = 0f;
+            for (int k = 0; k < n; k++) {
+                float w = ws[wb + k];
+                r += w * row[s];
+                g += w * row[s + 1];
+                b += w * row[s + 2];
+                a += w * row[s + 3];
+                s += 4;
+            }
+            int o = outBase + x * 4;
+            mid[o] = r;
+            mid[o + 1] = g;
+            mid[o + 2] = b;
+            mid[o + 3] = a;
+        }
+    }
+
+    /** One row as floats: R G B when opaque, premultiplied R G B and A (0..255) otherwise. */
+    private static void rowToFloat(byte[] rgb, byte[] alpha, int pixel0, int w, float[] row) {
+        if (alpha == null) {
+            int s = pixel0 * 3;
+            for (int i = 0; i < 3 * w; i++) {
+                row[i] = rgb[s + i] & 0xFF;
+            }
+        } else {
+            for (int x = 0; x < w; x++) {
+                int p = pixel0 + x;
+                float a = alpha[p] & 0xFF;
+                float f = a * (1f / 255f);
+                int s = 3 * p;
+                int o = 4 * x;
+                row[o] = (rgb[s] & 0xFF) * f;
+                row[o + 1] = (rgb[s + 1] & 0xFF) * f;
+                row[o + 2] = (rgb[s + 2] & 0xFF) * f;
+                row[o + 3] = a;
+            }
+        }
+    }
+
+    private static float[] toFloat(Rgb8Image image) {
+        int w = image.width();
+        int h = image.height();
+        int ch = image.hasAlpha() ? 4 : 3;
+        float[] all = new float[w * h * ch];
+        float[] row = new float[w * ch];
+        for (int y = 0; y < h; y++) {
+            rowToFloat(image.rgb(), image.alpha(), y * w, w, row);
+            System.arraycopy(row, 0, all, y * w * ch, w * ch);
+        }
+        return all;
+    }
+
+    private static Rgb8Image fromFloat(float[] px, int w, int h, boolean hasAlpha) {
+        int n = w * h;
+        byte[] rgb = new byte[3 * n];
+        if (!hasAlpha) {
+            for (int i = 0; i < 3 * n; i++) {
+                rgb[i] = toByte(px[i]);
+            }
+            return Rgb8Image.opaque(w, h, rgb);
+        }
+        byte[] alpha = new byte[n];
+        for (int p = 0; p < n; p++) {
+            int s = 4 * p;
+            float a = px[s + 3];
+            int ab = toByte(a) & 0xFF;
+            alpha[p] = (byte) ab;
+            int o = 3 * p;
+            if (ab == 0 || a <= 0f) {
+                rgb[o] = rgb[o + 1] = rgb[o + 2] = 0;
+            } else {
+                float f = 255f / a;
+                rgb[o] = toByte(px[s] * f);
+                rgb[o + 1] = toByte(px[s + 1] * f);
+                rgb[o + 2] = toByte(px[s + 2] * f);
+            }
+        }
+        return new Rgb8Image(w, h, rgb, alpha);
+    }
+
+    private static byte toByte(float v) {
+        if (!(v > 0f)) { // also NaN
+            return 0;
+        }
+        if (v >= 255f) {
+            return (byte) 255;
+        }
+        return (byte) (int) (v + 0.5f);
     }
 
     /** Applies {@code plan} to {@code source}; padding uses {@code background} (0xAARRGGBB). */
     public static Rgb8Image render(Rgb8Image source, ResizePlan plan, Filter filter, int background) {
-        throw new UnsupportedOperationException("not yet implemented");
+        Rgb8Image resized = resize(source, plan.resizeWidth(), plan.resizeHeight(), filter);
+        Rgb8Image cropped = plan.cropX() == 0 && plan.cropY() == 0 && plan.cropWidth() == resized.width()
+                && plan.cropHeight() == resized.height()
+                ? resized
+                : crop(resized, plan.cropX(), plan.cropY(), plan.cropWidth(), plan.cropHeight());
+        int ow = plan.outWidth();
+        int oh = plan.outHeight();
+        int px = plan.padX();
+        int py = plan.padY();
+        if (ow == cropped.width() && oh == cropped.height() && px == 0 && py == 0) {
+            return cropped;
+        }
+        if (px < 0 || py < 0 || px + cropped.width() > ow || py + cropped.height() > oh) {
+            throw new IllegalArgumentException("plan places a " + cropped.width() + "x" + cropped.height()
+                    + " image at (" + px + ", " + py + ") outside its " + ow + "x" + oh + " canvas");
+        }
+        int bgA = background >>> 24;
+        byte r = (byte) (background >>> 16);
+        byte g = (byte) (background >>> 8);
+        byte b = (byte) background;
+        boolean alpha = cropped.hasAlpha() || bgA < 255;
+        byte[] rgb = new byte[3 * ow * oh];
+        for (int i = 0; i < rgb.length; i += 3) {
+            rgb[i] = r;
+            rgb[i + 1] = g;
+            rgb[i + 2] = b;
+        }
+        byte[] a = null;
+        if (alpha) {
+            a = new byte[ow * oh];
+            java.util.Arrays.fill(a, (byte) bgA);
+        }
+        int cw = cropped.width();
+        for (int y = 0; y < cropped.height(); y++) {
+            System.arraycopy(cropped.rgb(), 3 * y * cw, rgb, 3 * ((py + y) * ow + px), 3 * cw);
+            if (a != null) {
+                if (cropped.hasAlpha()) {
+                    System.arraycopy(cropped.alpha(), y * cw, a, (py + y) * ow + px, cw);
+                } else {
+                    java.util.Arrays.fill(a, (py + y) * ow + px, (py + y) * ow + px + cw, (byte) 255);
+                }
+            }
+        }
+        return new Rgb8Image(ow, oh, rgb, a);
     }
 
     /** The {@code width x height} window at (x, y). */
     public static Rgb8Image crop(Rgb8Image source, int x, int y, int width, int height) {
-        throw new UnsupportedOperationException("not yet implemented");
+        if (width <= 0 || height <= 0) {
+            throw new IllegalArgumentException("crop size must be positive, got " + width + "x" + height);
+        }
+        if (x < 0 || y < 0 || (long) x + width > source.width() || (long) y + height > source.height()) {
+            throw new IllegalArgumentException("crop " + width + "x" + height + " at (" + x + ", " + y
+                    + ") does not fit in the " + source.width() + "x" + source.height() + " image");
+        }
+        if (x == 0 && y == 0 && width == source.width() && height == source.height()) {
+            return source;
+        }
+        int sw = source.width();
+        byte[] rgb = new byte[3 * width * height];
+        byte[] a = source.hasAlpha() ? new byte[width * height] : null;
+        for (int row = 0; row < height; row++) {
+            System.arraycopy(source.rgb(), 3 * ((y + row) * sw + x), rgb, 3 * row * width, 3 * width);
+            if (a != null) {
+                System.arraycopy(source.alpha(), (y + row) * sw + x, a, row * width, width);
+            }
+        }
+        return new Rgb8Image(width, height, rgb, a);
     }
 }
