@@ -1,0 +1,8 @@
+#!/bin/sh
+# Export + evaluate a training run into models/<id>/ from its latest checkpoint:
+#   models/train/release.sh irn-x2-small [--threads 1]
+# Writes down.onnx, up.onnx, check/, comparison.png, eval.json and model.json.
+set -e
+here=$(cd "$(dirname "$0")" && pwd)
+run=$1; shift
+exec "$here/.venv/bin/python" "$here/release.py" "$run" "$@"
