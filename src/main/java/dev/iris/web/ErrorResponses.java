@@ -26,7 +26,8 @@ final class ErrorResponses {
     static Problem toProblem(Throwable failure) {
         return switch (failure) {
             case IrisError.Unavailable e -> {
-                LOG.log(Level.WARNING, e.getMessage(), e.getCause());
+                // A full queue is back-pressure working as designed; a failed or timed-out run is worth a look.
+                LOG.log(e.getCause() == null ? Level.DEBUG : Level.WARNING, e.getMessage(), e.getCause());
                 yield new Problem(e.status(), e.getMessage());
             }
             case IrisError e -> new Problem(e.status(), e.getMessage());

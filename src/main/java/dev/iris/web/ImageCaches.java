@@ -1,6 +1,6 @@
 package dev.iris.web;
 
-import com.github.benmanes.caffeine.cache.AsyncCache;
+import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.stats.CacheStats;
 import dev.iris.config.IrisConfig;
@@ -20,36 +20,36 @@ public final class ImageCaches {
 
     record RenderKey(String name, String version, String canonical) {}
 
-    final AsyncCache<SourceKey, Rgb8Image> sources;
-    final AsyncCache<RenderKey, EncodedImage> encoded;
+    final CoalescingCache<SourceKey, Rgb8Image> sources;
+    final CoalescingCache<RenderKey, EncodedImage> encoded;
     private final IrisConfig.Caches config;
 
     public ImageCaches(IrisConfig.Caches config) {
         this.config = config;
-        this.sources = Caffeine.newBuilder()
+        this.sources = new CoalescingCache<>(Caffeine.newBuilder()
                 .maximumWeight(config.sourceMaxBytes())
                 .weigher((SourceKey k, Rgb8Image v) -> (int) Math.min(Integer.MAX_VALUE, v.byteSize() + 64))
                 .recordStats()
-                .buildAsync();
-        this.encoded = Caffeine.newBuilder()
+                .<SourceKey, Rgb8Image>build());
+        this.encoded = new CoalescingCache<>(Caffeine.newBuilder()
                 .maximumWeight(config.encodedMaxBytes())
                 .weigher((RenderKey k, EncodedImage v) -> v.weight())
                 .recordStats()
-                .buildAsync();
+                .<RenderKey, EncodedImage>build());
     }
 
     Map<String, CacheStats> stats() {
         Map<String, CacheStats> stats = new LinkedHashMap<>();
-        stats.put("source", sources.synchronous().stats());
-        stats.put("encoded", encoded.synchronous().stats());
+        stats.put("source", sources.cache().stats());
+        stats.put("encoded", encoded.cache().stats());
         return stats;
     }
 
     /** Weighted bytes held now, per cache. */
     Map<String, Long> bytes() {
         Map<String, Long> bytes = new LinkedHashMap<>();
-        bytes.put("source", weight(sources));
-        bytes.put("encoded", weight(encoded));
+        bytes.put("source", weight(sources.cache()));
+        bytes.put("encoded", weight(encoded.cache()));
         return bytes;
     }
 
@@ -57,13 +57,13 @@ public final class ImageCaches {
         return Map.of("source", config.sourceMaxBytes(), "encoded", config.encodedMaxBytes());
     }
 
-    private static long weight(AsyncCache<?, ?> cache) {
-        return cache.synchronous().policy().eviction().map(e -> e.weightedSize().orElse(0L)).orElse(0L);
+    private static long weight(Cache<?, ?> cache) {
+        return cache.policy().eviction().map(e -> e.weightedSize().orElse(0L)).orElse(0L);
     }
 
     /** Runs pending evictions, so that sizes read right after are exact (tests, health). */
     void cleanUp() {
-        sources.synchronous().cleanUp();
-        encoded.synchronous().cleanUp();
+        sources.cache().cleanUp();
+        encoded.cache().cleanUp();
     }
 }

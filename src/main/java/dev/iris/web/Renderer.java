@@ -47,7 +47,7 @@ public final class Renderer {
     /** The encoded image for {@code request} of the asset version {@code meta}. */
     public EncodedImage render(ImageRequest request, AssetMeta meta) {
         var key = new ImageCaches.RenderKey(meta.name(), meta.version(), request.canonical());
-        return await(Coalescing.get(caches.encoded, key, () -> encode(request, meta)), "render of " + meta.name());
+        return await(caches.encoded.get(key, () -> encode(request, meta)), "render of " + meta.name());
     }
 
     /** The plan for {@code request} against the original size. */
@@ -101,13 +101,13 @@ public final class Renderer {
 
     private Rgb8Image lr(AssetMeta meta) {
         var key = new ImageCaches.SourceKey(meta.name(), meta.version(), ImageCaches.Kind.LR);
-        return await(Coalescing.get(caches.sources, key, () -> store.read(meta).lr()), "read of " + meta.name());
+        return await(caches.sources.get(key, () -> store.read(meta).lr()), "read of " + meta.name());
     }
 
     private Rgb8Image restored(AssetMeta meta, Rescaler model) {
         Rgb8Image lr = lr(meta);
         var key = new ImageCaches.SourceKey(meta.name(), meta.version(), ImageCaches.Kind.HR);
-        CompletableFuture<Rgb8Image> future = caches.sources.get(key, (k, executor) ->
+        CompletableFuture<Rgb8Image> future = caches.sources.getAsync(key, () ->
                 runner.submit(meta.name(), control -> {
                     Rgb8Image hr = model.restore(lr.withoutAlpha(), meta.width(), meta.height(), control);
                     return lr.hasAlpha() ? hr.withAlpha(upscaledAlpha(lr, meta)) : hr;

@@ -1,0 +1,117 @@
+package dev.iris.web;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Ingest over HTTP, health and metrics. */
+class AdminServletTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String AUTH = "Bearer " + IrisTestServer.TOKEN;
+
+    @TempDir
+    static Path tmp;
+    static IrisTestServer iris;
+    static int scale;
+
+    @BeforeAll
+    static void start() throws Exception {
+        iris = IrisTestServer.start(tmp, Map.of());
+        scale = iris.firstModelScale();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        iris.close();
+    }
+
+    @Test
+    void put_ingestsAndServes_thenReplacesWith200() throws Exception {
+        HttpResponse<byte[]> created = iris.put("/iris/assets/lady?scale=" + scale,
+                IrisTestServer.fixture("ladybird.png"), "Authorization", AUTH);
+        assertEquals(201, created.statusCode(), new String(created.body()));
+        JsonNode meta = JSON.readTree(created.body());
+        assertEquals(160, meta.get("width").asInt());
+        assertEquals(100, meta.get("height").asInt());
+        assertEquals(scale, meta.get("scale").asInt());
+        assertTrue(created.headers().firstValue("Location").orElseThrow().endsWith("/img/lady.png"));
+        assertEquals(200, iris.get("/img/lady.jpg?w=100").statusCode());
+        HttpResponse<byte[]> replaced = iris.put("/iris/assets/lady?scale=" + scale,
+                IrisTestServer.fixture("photo.jpg"), "Authorization", AUTH);
+        assertEquals(200, replaced.statusCode());
+        assertEquals(256, JSON.readTree(replaced.body()).get("width").asInt());
+    }
+
+    @Test
+    void put_withoutOrWithWrongToken_is401_andChangesNothing() throws Exception {
+        assertEquals(401, iris.put("/iris/assets/x", IrisTestServer.fixture("photo.png")).statusCode());
+        assertEquals(401, iris.put("/iris/assets/x", IrisTestServer.fixture("photo.png"),
+                "Authorization", "Bearer wrong").statusCode());
+        assertEquals(404, iris.get("/iris/assets/x", "Authorization", AUTH).statusCode());
+    }
+
+    @Test
+    void put_badImages_give4xxWithOneLineReason_andLeaveTheStoreAsItWas() throws Exception {
+        iris.put("/iris/assets/keep?scale=" + scale, IrisTestServer.fixture("photo.png"), "Authorization", AUTH);
+        List<String> before = files();
+        for (String fixture : List.of("empty.jpg", "text.jpg", "truncated.jpg", "huge-header.png")) {
+            HttpResponse<byte[]> response = iris.put("/iris/assets/keep?scale=" + scale,
+                    IrisTestServer.fixture(fixture), "Authorization", AUTH);
+            assertTrue(response.statusCode() >= 400 && response.statusCode() < 500,
+                    fixture + " gave " + response.statusCode());
+            JsonNode body = JSON.readTree(response.body());
+            assertEquals(1, body.get("error").asText().lines().count(), fixture);
+        }
+        assertEquals(before, files());
+        assertEquals(200, iris.get("/img/keep.png?w=64").statusCode());
+    }
+
+    @Test
+    void put_badScaleOrName_is400() {
+        byte[] photo = IrisTestServer.fixture("photo.png");
+        HttpResponse<byte[]> badScale = iris.put("/iris/assets/y?scale=3", photo, "Authorization", AUTH);
+        assertEquals(400, badScale.statusCode());
+        assertEquals("{\"status\":400,\"error\":\"expected 2 or 4 for scale, got \\\"3\\\"\"}\n",
+                new String(badScale.body()));
+        assertEquals(400, iris.put("/iris/assets/..hidden", photo, "Authorization", AUTH).statusCode());
+    }
+
+    @Test
+    void health_reportsModelsProviderAndCaches() throws Exception {
+        JsonNode health = JSON.readTree(iris.get("/iris/health").body());
+        assertEquals("ok", health.get("status").asText());
+        assertEquals("CPUExecutionProvider", health.get("models").get(0).get("provider").asText());
+        assertTrue(health.get("caches").get("source").get("maxBytes").asLong() > 0);
+        assertTrue(health.get("onnxRuntime").get("version").asText().startsWith("1."));
+    }
+
+    @Test
+    void metrics_arePrometheusText() {
+        iris.get("/img/none-such.png");
+        HttpResponse<byte[]> metrics = iris.get("/iris/metrics");
+        assertEquals(200, metrics.statusCode());
+        assertTrue(metrics.headers().firstValue("Content-Type").orElseThrow().startsWith("text/plain; version=0.0.4"));
+        String text = new String(metrics.body());
+        assertTrue(text.contains("# TYPE iris_http_request_seconds histogram"), text);
+        assertTrue(text.contains("iris_cache_requests_total{cache=\"encoded\",result=\"hit\"}"), text);
+        assertTrue(text.contains("iris_model_run_seconds_count"), text);
+    }
+
+    private static List<String> files() throws Exception {
+        try (Stream<Path> files = Files.list(tmp.resolve("assets"))) {
+            return files.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+}
