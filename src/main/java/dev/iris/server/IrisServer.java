@@ -42,6 +42,8 @@ public final class IrisServer implements AutoCloseable {
         ServletContextHandler context = new ServletContextHandler("/");
         context.setAttribute(IrisContextListener.APP_ATTRIBUTE, app);
         context.setBaseResourceAsPath(config.server().webappDir().toAbsolutePath());
+        context.setWelcomeFiles(new String[] {"index.html"});
+        context.setProtectedTargets(new String[] {"/WEB-INF", "/META-INF"});
         context.addFilter(new FilterHolder(new IrisFilter()), config.serving().prefix() + "*",
                 EnumSet.of(DispatcherType.REQUEST));
         context.addServlet(new ServletHolder("iris-admin", new AdminServlet()), "/iris/*");

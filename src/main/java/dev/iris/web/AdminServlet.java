@@ -18,7 +18,8 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * iris's own endpoints under {@code /iris/}: {@code GET health} and {@code GET metrics} (open), and
+ * iris's own endpoints under {@code /iris/}: {@code GET health}, {@code GET metrics} and
+ * {@code GET baseline/{name}.png} (open), and
  * {@code PUT assets/{name}?scale=2|4[&model=id]}, {@code GET assets}, {@code GET assets/{name}} (bearer token).
  * Thread-safe.
  */
@@ -45,6 +46,8 @@ public final class AdminServlet extends HttpServlet {
             } else if (path.equals("/metrics") && isRead(method)) {
                 writeText(request, response, app.metrics().prometheus(app.caches().stats(), app.caches().bytes(),
                         app.runner().active(), app.runner().queued()));
+            } else if (path.startsWith("/baseline/") && path.endsWith(".png") && isRead(method)) {
+                baseline(request, response, path.substring("/baseline/".length(), path.length() - 4));
             } else if (path.equals("/assets") && isRead(method)) {
                 authorize(request);
                 writeJson(request, response, 200, app.store().list().stream().map(AdminServlet::describe).toList());
@@ -65,6 +68,15 @@ public final class AdminServlet extends HttpServlet {
         } catch (RuntimeException e) {
             ErrorResponses.send(response, e);
         }
+    }
+
+    /** {@code GET /iris/baseline/{name}.png}: the bicubic enlargement of the stored LR, for comparisons. */
+    private void baseline(HttpServletRequest request, HttpServletResponse response, String name) throws IOException {
+        AssetMeta meta = AssetName.parse(name).flatMap(app.store()::find)
+                .orElseThrow(() -> new IrisError.NotFound("no asset named " + RequestParser.quote(name)));
+        EncodedImage image = app.renderer().bicubicBaseline(meta);
+        response.setHeader("Cache-Control", "public, max-age=" + app.config().serving().maxAge().toSeconds());
+        write(request, response, 200, image.format().mediaType(), image.bytes());
     }
 
     private void ingest(HttpServletRequest request, HttpServletResponse response, AssetName name)
@@ -171,7 +183,9 @@ public final class AdminServlet extends HttpServlet {
     private static void write(HttpServletRequest request, HttpServletResponse response, int status, String type,
             byte[] bytes) throws IOException {
         response.setStatus(status);
-        response.setHeader("Cache-Control", "no-store");
+        if (response.getHeader("Cache-Control") == null) {
+            response.setHeader("Cache-Control", "no-store");
+        }
         response.setContentType(type);
         response.setContentLength(bytes.length);
         if (!request.getMethod().equals("HEAD")) {

@@ -5,6 +5,7 @@ import dev.iris.asset.AssetStore;
 import dev.iris.config.IrisConfig;
 import dev.iris.image.Encoder;
 import dev.iris.image.Filter;
+import dev.iris.image.ImageFormat;
 import dev.iris.image.ResizePlan;
 import dev.iris.image.Resampler;
 import dev.iris.image.Rgb8Image;
@@ -48,6 +49,22 @@ public final class Renderer {
     public EncodedImage render(ImageRequest request, AssetMeta meta) {
         var key = new ImageCaches.RenderKey(meta.name(), meta.version(), request.canonical());
         return await(caches.encoded.get(key, () -> encode(request, meta)), "render of " + meta.name());
+    }
+
+    /**
+     * The stored LR enlarged back to the original size with plain bicubic, as PNG: what the model's restore is
+     * compared against on the demo page.
+     */
+    public EncodedImage bicubicBaseline(AssetMeta meta) {
+        var key = new ImageCaches.RenderKey(meta.name(), meta.version(), "baseline=bicubic");
+        return await(caches.encoded.get(key, () -> {
+            Rgb8Image lr = lr(meta);
+            int s = meta.scale();
+            Rgb8Image up = Resampler.resize(lr, lr.width() * s, lr.height() * s, Filter.BICUBIC);
+            Rgb8Image out = Resampler.crop(up, 0, 0, meta.width(), meta.height());
+            return new EncodedImage(Encoder.encode(out, ImageFormat.PNG, 100), ImageFormat.PNG, out.width(),
+                    out.height());
+        }), "baseline of " + meta.name());
     }
 
     /** The plan for {@code request} against the original size. */
