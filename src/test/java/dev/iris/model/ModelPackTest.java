@@ -1,0 +1,108 @@
+package dev.iris.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.iris.image.Quality;
+import dev.iris.image.Rgb8Image;
+import dev.iris.ort.OrtRuntime;
+import dev.iris.ort.SessionOptions;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Model packs from disk: the shipped ones load and rescale; broken ones stop with the file and field named. */
+class ModelPackTest {
+    private static final OrtRuntime ORT = OrtRuntime.get();
+    private static final Path MODELS = Path.of("models");
+
+    @Test
+    void registry_loadsEveryShippedPack() {
+        try (ModelRegistry registry = ModelRegistry.load(ORT, MODELS, SessionOptions.defaults())) {
+            assertTrue(registry.forScale(2).isPresent(), "no x2 model shipped");
+            for (Rescaler rescaler : registry.all()) {
+                assertEquals("CPUExecutionProvider", rescaler.pack().provider());
+            }
+        }
+    }
+
+    @Test
+    void rescaler_sizesNotAMultipleOfTheScale_arePaddedThenCropped() {
+        try (ModelRegistry registry = ModelRegistry.load(ORT, MODELS, SessionOptions.defaults())) {
+            for (Rescaler rescaler : registry.all()) {
+                int s = rescaler.scale();
+                Rgb8Image hr = gradient(37, 23);
+                Rgb8Image lr = rescaler.downscale(hr, null);
+                assertEquals((37 + s - 1) / s, lr.width());
+                assertEquals((23 + s - 1) / s, lr.height());
+                Rgb8Image restored = rescaler.restore(lr, 37, 23, null);
+                assertEquals(37, restored.width());
+                assertEquals(23, restored.height());
+                // A smooth gradient survives any sensible rescaler well.
+                double psnr = Quality.psnrRgb(hr, restored, 0);
+                assertTrue(psnr > 30, rescaler.pack().id() + ": " + psnr + " dB");
+            }
+        }
+    }
+
+    @Test
+    void open_shaMismatch_namesTheFile(@TempDir Path tmp) throws IOException {
+        Path pack = copyFirstPack(tmp);
+        byte[] up = Files.readAllBytes(pack.resolve("up.onnx"));
+        up[up.length - 1] ^= 1;
+        Files.write(pack.resolve("up.onnx"), up);
+        var e = assertThrows(ModelException.class, () -> ModelPack.open(ORT, pack, SessionOptions.defaults()));
+        assertTrue(e.getMessage().startsWith(pack.resolve("up.onnx") + ": sha256 is "), e.getMessage());
+    }
+
+    @Test
+    void open_missingFile_namesIt(@TempDir Path tmp) throws IOException {
+        Path pack = copyFirstPack(tmp);
+        Files.delete(pack.resolve("down.onnx"));
+        var e = assertThrows(ModelException.class, () -> ModelPack.open(ORT, pack, SessionOptions.defaults()));
+        assertTrue(e.getMessage().startsWith(pack.resolve("down.onnx") + ": cannot read model file"), e.getMessage());
+    }
+
+    @Test
+    void open_badCard_namesTheField(@TempDir Path tmp) throws IOException {
+        Path pack = copyFirstPack(tmp);
+        Files.writeString(pack.resolve("model.json"), "{\"id\": \"x\", \"scale\": 3}");
+        var e = assertThrows(ModelException.class, () -> ModelPack.open(ORT, pack, SessionOptions.defaults()));
+        assertEquals(pack.resolve("model.json") + ": field scale must be 2 or 4, got 3", e.getMessage());
+    }
+
+    @Test
+    void registry_emptyDirectory_saysSo(@TempDir Path tmp) {
+        var e = assertThrows(ModelException.class, () -> ModelRegistry.load(ORT, tmp, SessionOptions.defaults()));
+        assertEquals(tmp + ": no model packs (subdirectories with a model.json)", e.getMessage());
+    }
+
+    private static Path copyFirstPack(Path tmp) throws IOException {
+        Path source;
+        try (Stream<Path> dirs = Files.list(MODELS)) {
+            source = dirs.filter(d -> Files.isRegularFile(d.resolve("model.json"))).sorted().findFirst().orElseThrow();
+        }
+        Path target = Files.createDirectories(tmp.resolve(source.getFileName()));
+        for (String file : new String[] {"model.json", "down.onnx", "up.onnx"}) {
+            Files.copy(source.resolve(file), target.resolve(file));
+        }
+        return target;
+    }
+
+    static Rgb8Image gradient(int w, int h) {
+        byte[] rgb = new byte[3 * w * h];
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                int i = 3 * (y * w + x);
+                rgb[i] = (byte) (40 + 4 * x);
+                rgb[i + 1] = (byte) (60 + 5 * y);
+                rgb[i + 2] = (byte) (100 + 2 * (x + y));
+            }
+        }
+        return Rgb8Image.opaque(w, h, rgb);
+    }
+}
