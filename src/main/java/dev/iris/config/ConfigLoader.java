@@ -63,7 +63,8 @@ public final class ConfigLoader {
                 bool("serving.acceptWebp", false),
                 bool("serving.enlarge", false),
                 integer("serving.defaultQuality", 85, 1, 100),
-                color("serving.background", "#000000"));
+                color("serving.background", "#000000"),
+                keys("serving.signingKeys"));
         var assets = new IrisConfig.Assets(
                 path(base, "assets.dir", "assets"),
                 optional("assets.ingestToken"),
@@ -200,6 +201,21 @@ public final class ConfigLoader {
         }
         long n = Long.parseLong(v.substring(1), 16);
         return (int) (v.length() == 7 ? 0xFF000000L | n : n);
+    }
+
+    /** Comma-separated keys, each hex (at least 32 digits, i.e. 128 bits). */
+    private List<byte[]> keys(String key) {
+        return parsed(key, List.of(), "comma-separated hex keys of at least 32 hex digits", v -> {
+            List<byte[]> keys = new ArrayList<>();
+            for (String part : v.split(",")) {
+                String hex = part.strip();
+                if (!hex.matches("([0-9a-fA-F]{2}){16,}")) {
+                    throw new IllegalArgumentException();
+                }
+                keys.add(java.util.HexFormat.of().parseHex(hex));
+            }
+            return List.copyOf(keys);
+        });
     }
 
     private Set<Integer> intSet(String key) {

@@ -2,6 +2,7 @@ package dev.iris.config;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -24,9 +25,11 @@ public record IrisConfig(Server server, Serving serving, Assets assets, Models m
      * @param enlarge        whether outputs may be larger than the original (conventional interpolation past it)
      * @param defaultQuality JPEG and WebP quality when the request gives none
      * @param background     canvas colour for fit=contain, 0xAARRGGBB
+     * @param signingKeys    HMAC-SHA256 keys; when any is set, every image URL must carry a valid {@code s=}
+     *                       signature made with one of them (several, to rotate keys without downtime)
      */
     public record Serving(String prefix, Duration maxAge, boolean acceptWebp, boolean enlarge, int defaultQuality,
-            int background) {}
+            int background, List<byte[]> signingKeys) {}
 
     /**
      * The asset store and ingest.

@@ -26,12 +26,14 @@ import java.util.Optional;
 public final class IrisFilter implements Filter {
     private IrisApp app;
     private RequestParser parser;
+    private UrlSignatures signatures;
     private String prefix;
 
     @Override
     public void init(FilterConfig filterConfig) throws ServletException {
         app = IrisContextListener.app(filterConfig.getServletContext());
         parser = new RequestParser(app.config().serving(), app.config().limits());
+        signatures = new UrlSignatures(app.config().serving().signingKeys());
         prefix = app.config().serving().prefix();
     }
 
@@ -68,6 +70,9 @@ public final class IrisFilter implements Filter {
                     if (meta.isEmpty()) {
                         chain.doFilter(req, res);
                         return;
+                    }
+                    if (signatures.enabled() && !signatures.verify(request.getRequestURI(), request.getQueryString())) {
+                        throw new IrisError.Forbidden("missing or invalid URL signature (s=)");
                     }
                     serve(request, response, p.request(), meta.get());
                 }

@@ -11,13 +11,13 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
- * Parses {@code {name}.{ext}?w=&h=&fit=&dpr=&q=&fm=&v=} into an {@link ImageRequest} or a {@link Problem}, with the
+ * Parses {@code {name}.{ext}?w=&h=&fit=&dpr=&q=&fm=&v=&s=} into an {@link ImageRequest} or a {@link Problem}, with the
  * meanings sharp and weserv give these keys. Unknown and repeated keys are rejected, so junk variants cannot
- * flood the caches. Every message has one shape: {@code expected <what> for <key>, got "<value>"}. Thread-safe.
+ * flood the caches ({@code s}, the URL signature, is checked by {@link UrlSignatures}). Every message has one shape: {@code expected <what> for <key>, got "<value>"}. Thread-safe.
  */
 public final class RequestParser {
     /** Every query key, in canonical order. */
-    static final List<String> KEYS = List.of("w", "h", "fit", "dpr", "q", "fm", "v");
+    static final List<String> KEYS = List.of("w", "h", "fit", "dpr", "q", "fm", "v", "s");
     private static final double MAX_DPR = 4;
 
     private final IrisConfig.Serving serving;

@@ -55,7 +55,7 @@ class ConfigLoaderTest {
         String documented = Files.readString(Path.of("conf/iris.properties"));
         for (String key : List.of("server.host", "server.port", "server.shutdownTimeoutMs", "server.webappDir",
                 "serving.prefix", "serving.maxAgeSeconds", "serving.acceptWebp", "serving.enlarge",
-                "serving.defaultQuality", "serving.background", "assets.dir", "assets.ingestToken",
+                "serving.defaultQuality", "serving.background", "serving.signingKeys", "assets.dir", "assets.ingestToken",
                 "assets.maxUploadBytes", "assets.demoDir", "assets.demoScale", "models.dir", "models.threads",
                 "models.provider", "models.cudaDevice", "models.lrOnlyFallback", "ort.library", "ort.cacheDir",
                 "cache.sourceMaxBytes", "cache.encodedMaxBytes", "limits.maxSourceMegapixels",

@@ -137,7 +137,7 @@ class IrisFilterTest {
         "dpr=NaN#expected number 1..4 for dpr, got \"NaN\"",
         "fm=gif#expected png|jpeg|jpg|webp for fm, got \"gif\"",
         "w=5000&dpr=2#expected w x dpr at most 8192, got 10000",
-        "blur=3#unknown parameter \"blur\"; known: w, h, fit, dpr, q, fm, v",
+        "blur=3#unknown parameter \"blur\"; known: w, h, fit, dpr, q, fm, v, s",
         "w=1&w=2#expected one value for w, got 2",
     })
     void get_malformedParameters_give400WithOneLineJsonReason(String query, String message) {
