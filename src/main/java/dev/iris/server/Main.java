@@ -31,6 +31,8 @@ public final class Main {
             usage: iris <command> [options]
               serve                                   start the server (http://localhost:8080/ by default)
               ingest <file|dir> [--scale 2|4] [--model id]   store images as invertible-LR assets
+              eval <dir> [--scale 2|4] [--model id] [--out docs/eval]
+                                                      quality and bytes vs bicubic, JPEG and WebP
               help                                    this text
             options: --config=FILE (default conf/iris.properties), --<key>=<value> for any key in it,
                      e.g. --server.port=9090
@@ -59,7 +61,7 @@ public final class Main {
         }
         // "--scale 2" and "--model id" are also accepted as two words, as the ingest usage shows.
         for (int i = 0; i < positional.size() - 1; i++) {
-            if (positional.get(i).equals("--scale") || positional.get(i).equals("--model")) {
+            if (List.of("--scale", "--model", "--out").contains(positional.get(i))) {
                 options.put(positional.get(i).substring(2), positional.remove(i + 1));
                 positional.remove(i--);
             }
@@ -73,6 +75,12 @@ public final class Main {
                 String scale = Optional.ofNullable(options.remove("scale")).orElse("2");
                 Optional<String> model = Optional.ofNullable(options.remove("model"));
                 yield ingest(load(configFile, options, base), positional, scale, model);
+            }
+            case "eval" -> {
+                String scale = Optional.ofNullable(options.remove("scale")).orElse("2");
+                Optional<String> model = Optional.ofNullable(options.remove("model"));
+                Path out = base.resolve(Optional.ofNullable(options.remove("out")).orElse("docs/eval"));
+                yield EvalCommand.run(load(configFile, options, base), positional, scale, model, out);
             }
             case "help", "--help", "-h" -> {
                 System.out.print(USAGE);
