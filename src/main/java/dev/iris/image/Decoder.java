@@ -184,7 +184,11 @@ public final class Decoder {
 
     private static boolean isCmyk(ImageReader reader) {
         try {
-            var type = reader.getRawImageType(0);
+            var type = reader.getRawImageType(0); // null for CMYK and YCCK on current JDKs
+            if (type == null) {
+                Iterator<javax.imageio.ImageTypeSpecifier> types = reader.getImageTypes(0);
+                type = types.hasNext() ? types.next() : null;
+            }
             if (type == null) {
                 return false;
             }
@@ -333,17 +337,33 @@ public final class Decoder {
         return new BufferedImage(cm, raster, false, null);
     }
 
-    /** Whether a profile describes sRGB (by its description, as embedded sRGB profiles vary byte for byte). */
+    /**
+     * Whether an RGB profile behaves as sRGB: a few test colours map to themselves within half a step. (Embedded
+     * sRGB profiles differ byte for byte, and descriptions cannot be trusted: "Linear sRGB" is not sRGB.)
+     */
     static boolean isSrgb(ICC_Profile profile) {
         if (profile == ICC_Profile.getInstance(ColorSpace.CS_sRGB)) {
             return true;
         }
-        byte[] desc = profile.getData(ICC_Profile.icSigProfileDescriptionTag);
-        if (desc == null) {
+        if (profile.getColorSpaceType() != ColorSpace.TYPE_RGB) {
             return false;
         }
-        String text = new String(desc, StandardCharsets.ISO_8859_1).replace("\0", "").toLowerCase(Locale.ROOT);
-        return text.contains("srgb");
+        try {
+            ICC_ColorSpace cs = new ICC_ColorSpace(profile);
+            float[][] probes = {{0.1f, 0.1f, 0.1f}, {0.5f, 0.5f, 0.5f}, {0.9f, 0.9f, 0.9f}, {0.8f, 0.2f, 0.1f},
+                {0.1f, 0.7f, 0.3f}, {0.2f, 0.3f, 0.9f}};
+            for (float[] probe : probes) {
+                float[] rgb = cs.toRGB(probe);
+                for (int c = 0; c < 3; c++) {
+                    if (Math.abs(rgb[c] - probe[c]) > 0.5f / 255f + 0.004f) {
+                        return false;
+                    }
+                }
+            }
+            return true;
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 
     private static Rgb8Image fromArgb(BufferedImage image) {
