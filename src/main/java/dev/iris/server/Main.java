@@ -41,15 +41,20 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs a command; returns the exit status (0 ok, 1 failed, 2 unusable configuration, model or arguments). */
+    static int run(String[] args) {
         try {
-            System.exit(run(args));
+            return dispatch(args);
         } catch (ConfigException | ModelException | OrtException | UncheckedIOException e) {
             System.err.println("iris: " + e.getMessage());
-            System.exit(2);
+            return 2;
         }
     }
 
-    static int run(String[] args) {
+    private static int dispatch(String[] args) {
         List<String> positional = new ArrayList<>();
         Map<String, String> options = new LinkedHashMap<>();
         for (String arg : args) {
