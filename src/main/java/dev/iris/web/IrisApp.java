@@ -48,10 +48,8 @@ public final class IrisApp implements AutoCloseable {
         this.store = new FileAssetStore(config.assets().dir());
         this.ingester = models.map(m -> new Ingester(store, m, decodeLimits(config), Clock.systemUTC()))
                 .orElse(null);
-        int cores = Runtime.getRuntime().availableProcessors();
-        int threads = config.limits().modelThreads() == 0 ? cores : config.limits().modelThreads();
-        this.runner = new ModelRunner(ort, threads, config.limits().queueLength(), config.limits().requestTimeout(),
-                metrics);
+        this.runner = new ModelRunner(ort, concurrentRuns(config), config.limits().queueLength(),
+                config.limits().requestTimeout(), metrics);
         this.caches = new ImageCaches(config.caches());
         this.renderer = new Renderer(store, models, runner, caches, config.serving(),
                 config.limits().requestTimeout());
@@ -68,7 +66,7 @@ public final class IrisApp implements AutoCloseable {
         OrtRuntime ort = OrtRuntime.load(new RuntimeOptions(
                 m.ortLibrary().or(fromEnvironment::library), m.ortCacheDir().orElse(fromEnvironment.cacheDir())));
         SessionOptions options = SessionOptions.defaults()
-                .withIntraOpThreads(m.threads())
+                .withIntraOpThreads(intraOpThreads(config))
                 .withProvider(m.cuda() ? ExecutionProvider.cuda(m.cudaDevice()) : ExecutionProvider.cpu());
         try {
             return new IrisApp(config, ort, Optional.of(ModelRegistry.load(ort, m.dir(), options)), Optional.empty());
@@ -108,6 +106,22 @@ public final class IrisApp implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read demo image " + file, e);
         }
+    }
+
+    /** Model runs at once: as configured, else one per core. */
+    static int concurrentRuns(IrisConfig config) {
+        int configured = config.limits().modelThreads();
+        return configured > 0 ? configured : Runtime.getRuntime().availableProcessors();
+    }
+
+    /**
+     * Threads inside one run: as configured, else the cores shared among the concurrent runs, so that a full
+     * pool keeps every core busy without oversubscribing them.
+     */
+    static int intraOpThreads(IrisConfig config) {
+        int configured = config.models().threads();
+        int cores = Runtime.getRuntime().availableProcessors();
+        return configured > 0 ? configured : Math.max(1, cores / concurrentRuns(config));
     }
 
     private static DecodeLimits decodeLimits(IrisConfig config) {
