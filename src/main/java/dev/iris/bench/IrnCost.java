@@ -21,8 +21,10 @@ import java.util.Optional;
  * @param params          trainable weights and biases the formula counts (the fixed Haar weights excluded, as in
  *                        release.py), to check the formula against {@code architecture.params}
  * @param declaredParams  {@code architecture.params} from model.json, or -1
+ * @param widestConcatFloatsPerHrPixel the largest single feature map the network builds (the input of a dense
+ *                        block's fifth convolution: its input plus four growth outputs), in floats per HR pixel
  */
-public record IrnCost(double macsPerHrPixel, long params, long declaredParams) {
+public record IrnCost(double macsPerHrPixel, long params, long declaredParams, double widestConcatFloatsPerHrPixel) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** FLOPs (2 per multiply-add) per HR pixel. */
@@ -49,6 +51,7 @@ public record IrnCost(double macsPerHrPixel, long params, long declaredParams) {
     static IrnCost count(List<Integer> blocksPerLevel, int gc, long declaredParams) {
         double macs = 0;
         long params = 0;
+        double widest = 0;
         int channels = 3;
         double pixelsPerHrPixel = 1;
         for (int blocks : blocksPerLevel) {
@@ -58,9 +61,10 @@ public record IrnCost(double macsPerHrPixel, long params, long declaredParams) {
             pixelsPerHrPixel /= 4;
             long blockMacs = denseMacs(channels - 3, 3, gc) + 2 * denseMacs(3, channels - 3, gc);
             macs += blocks * blockMacs * pixelsPerHrPixel;
+            widest = Math.max(widest, (channels - 3 + 4.0 * gc) * pixelsPerHrPixel);
             params += blocks * (denseParams(channels - 3, 3, gc) + 2 * denseParams(3, channels - 3, gc));
         }
-        return new IrnCost(macs, params, declaredParams);
+        return new IrnCost(macs, params, declaredParams, widest);
     }
 
     /** Multiply-adds per pixel of a dense block: conv k (k = 1..5) reads the input plus k-1 growth outputs. */

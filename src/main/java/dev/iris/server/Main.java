@@ -33,6 +33,9 @@ public final class Main {
               ingest <file|dir> [--scale 2|4] [--model id]   store images as invertible-LR assets
               eval <dir> [--scale 2|4] [--model id] [--out docs/eval]
                                                       quality and bytes vs bicubic, JPEG and WebP
+              bench [--out docs/BENCHMARKS.md] [--seconds 10] [--runs 5]
+                                                      model speed and memory, server latency and throughput
+                                                      against baselines, as Markdown
               help                                    this text
             options: --config=FILE (default conf/iris.properties), --<key>=<value> for any key in it,
                      e.g. --server.port=9090
@@ -61,7 +64,7 @@ public final class Main {
         }
         // "--scale 2" and "--model id" are also accepted as two words, as the ingest usage shows.
         for (int i = 0; i < positional.size() - 1; i++) {
-            if (List.of("--scale", "--model", "--out").contains(positional.get(i))) {
+            if (List.of("--scale", "--model", "--out", "--seconds", "--runs").contains(positional.get(i))) {
                 options.put(positional.get(i).substring(2), positional.remove(i + 1));
                 positional.remove(i--);
             }
@@ -81,6 +84,13 @@ public final class Main {
                 Optional<String> model = Optional.ofNullable(options.remove("model"));
                 Path out = base.resolve(Optional.ofNullable(options.remove("out")).orElse("docs/eval"));
                 yield EvalCommand.run(load(configFile, options, base), positional, scale, model, out);
+            }
+            case "bench" -> {
+                Path out = base.resolve(Optional.ofNullable(options.remove("out")).orElse("docs/BENCHMARKS.md"));
+                double seconds = Double.parseDouble(Optional.ofNullable(options.remove("seconds")).orElse("10"));
+                int runs = Integer.parseInt(Optional.ofNullable(options.remove("runs")).orElse("5"));
+                yield BenchCommand.run(configFile, options, base, out, seconds, runs,
+                        "./iris " + String.join(" ", args));
             }
             case "help", "--help", "-h" -> {
                 System.out.print(USAGE);
