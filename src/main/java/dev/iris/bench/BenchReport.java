@@ -130,7 +130,7 @@ public final class BenchReport {
                     + "trainings). That points at memory traffic and per-operator overhead rather than arithmetic, "
                     + "and the sub-linear thread speed-up fits that (and the second core was also busy with the "
                     + "trainings). Peak RSS grew by %s while restoring. ", id, two.get().firstRestoreMs(), t2, t1,
-                    t1 / t2, cost.flopsPerHrPixel(), gflops2, 100 * gflops2 / run.machine().peakGflops(),
+                    t1 / t2, cost.flopsPerHrPixel() * 1e6 / 1e9, gflops2, 100 * gflops2 / run.machine().peakGflops(),
                     run.machine().peakGflops(), cost.widestConcatFloatsPerHrPixel() * 4 * 1e6 / (1 << 20),
                     mib(two.get().rssPeakBytes() - two.get().rssBeforeBytes())));
         }
@@ -156,37 +156,42 @@ public final class BenchReport {
             md.append("w=1600 is larger than the 1200 px originals and enlarging is off (the default), so it is "
                     + "served at the original size: the row measures a full-size restore, not an enlargement. ");
         }
-        md.append("w=320 fits in the stored LR (600 px at x2), so even cold it never runs the model.\n\n");
+        run.latency().stream().filter(l -> !l.restoreNeeded()).forEach(l -> md.append(f("w=%d fits in the "
+                + "stored LR, so even cold it never runs the model (it reads and resamples the LR). ",
+                l.requestedWidth())));
+        md.append("\n\n");
 
         md.append(f("**Throughput, closed loop, concurrency %d, %.0f s each after %.0f s warm-up, from a separate "
                 + "process** (w=800 where resized):%n%n", run.settings().concurrency(), run.settings().seconds(),
                 run.settings().warmupSeconds()));
-        md.append("| what | requests/s | vs static file | p50 | p99 | mean body bytes | statuses |\n"
-                + "|---|---|---|---|---|---|---|\n");
+        md.append("| what | requests/s | vs static file | p50 | p99 | mean body bytes | MB/s | statuses |\n"
+                + "|---|---|---|---|---|---|---|---|\n");
         double staticRps = run.throughputOf(STATIC).map(t -> t.result().perSecond()).orElse(Double.NaN);
         for (ThroughputRow t : run.throughput()) {
             LoadResult r = t.result();
-            md.append(f("| %s | %.1f | %.2fx | %.1f ms | %.1f ms | %,d | %s%s |%n", t.label(), r.perSecond(),
-                    r.perSecond() / staticRps, r.latency().p50Ms(), r.latency().p99Ms(), r.meanBytes(), r.statuses(),
+            md.append(f("| %s | %.1f | %.2fx | %.1f ms | %.1f ms | %,d | %.0f | %s%s |%n", t.label(),
+                    r.perSecond(), r.perSecond() / staticRps, r.latency().p50Ms(), r.latency().p99Ms(),
+                    r.meanBytes(), r.perSecond() * r.meanBytes() / 1e6, r.statuses(),
                     r.errors() > 0 ? ", " + r.errors() + " errors" : ""));
         }
         md.append('\n');
         Optional<ThroughputRow> warm = run.throughputOf(IRIS_WARM);
         Optional<LatencyRow> cold800 = run.latency().stream().filter(l -> l.requestedWidth() == 800).findFirst();
         if (warm.isPresent()) {
-            double ratio = staticRps / warm.get().result().perSecond();
-            md.append(f("**Summary.** Warm iris serves %.1f requests/s against %.1f for the static original: the "
-                    + "static file is %.2fx faster (target: within 2x — %s). ", warm.get().result().perSecond(),
-                    staticRps, ratio, ratio <= 2 ? "met" : "not met"));
+            double ratio = warm.get().result().perSecond() / staticRps;
+            md.append(f("**Summary.** Warm iris serves %.1f requests/s against %.1f for the static original, "
+                    + "%.2fx the static file's throughput (target: within 2x, i.e. at least 0.5x — %s). ",
+                    warm.get().result().perSecond(), staticRps, ratio, ratio >= 0.5 ? "met" : "not met"));
         }
         cold800.ifPresent(l -> md.append(f("A cold w=800 request (restore of a 1200 px original, ~1 MP, on the "
                 + "server's default 2-run pool) takes %.0f ms at the median. ", l.cold().p50Ms())));
         run.throughputOf(JAVA2D).ifPresent(j -> warm.ifPresent(w -> md.append(f("Per-request Java2D resizing "
                 + "reaches %.1f requests/s, so warm iris is %.1fx the throughput of a site that resizes on every "
                 + "request. ", j.result().perSecond(), w.result().perSecond() / j.result().perSecond()))));
-        md.append("Bodies differ in size (the static original is the 1200 px JPEG, the others 800 px q85), which "
-                + "matters for loopback only a little; the static row is the upper bound of what Jetty itself does "
-                + "on this machine.\n");
+        md.append("Bodies differ in size: the static original is the full 1200 px JPEG, the others are 800 px "
+                + "q85, so per request the static file moves several times more bytes; compare MB/s as well. Both "
+                + "the server and the load generator share the same 2 busy cores, so neither row is Jetty's "
+                + "ceiling on a dedicated machine.\n");
     }
 
     private static String mib(long bytes) {
