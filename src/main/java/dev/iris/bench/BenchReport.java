@@ -57,7 +57,7 @@ public final class BenchReport {
                 + "- Throughput: `").append(LoadProcess.describe(run.settings().concurrency(),
                 run.settings().seconds(), run.settings().warmupSeconds())).append("` — a separate JVM, closed loop, ")
                 .append(run.settings().concurrency()).append(" platform threads, HTTP/1.1 keep-alive, round-robin "
-                + "over the three demo images; only requests started in the measured window count. Baselines are "
+                + "over the demo images; only requests started in the measured window count. Baselines are "
                 + "served by the same Jetty (an extra `/bench` context registered only for this run).\n");
         return md.toString();
     }

@@ -1,7 +1,7 @@
 package dev.iris.bench;
 
 /**
- * Sequential request latency at one requested width, through the real server.
+ * Sequential request latency at one requested width, through the real server. Immutable.
  *
  * @param requestedWidth  {@code w=} of the request
  * @param servedWidth     width of the image returned (smaller than asked when enlarging is off)

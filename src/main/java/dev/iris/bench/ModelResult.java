@@ -1,7 +1,7 @@
 package dev.iris.bench;
 
 /**
- * One model at one intra-op thread setting, timed on the CPU.
+ * One model at one intra-op thread setting, timed on the CPU. Immutable.
  *
  * @param modelId          the model pack
  * @param scale            2 or 4

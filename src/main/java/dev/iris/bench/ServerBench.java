@@ -18,7 +18,7 @@ import java.util.function.IntPredicate;
  * process at the same concurrency. Every loop is bounded by a count or a time. Not thread-safe.
  */
 public final class ServerBench {
-    /** How long and how hard to measure. */
+    /** How long and how hard to measure: cold and warm samples per width, load concurrency and times. Immutable. */
     public record Settings(int coldRuns, int warmRuns, int concurrency, double seconds, double warmupSeconds) {}
 
     private final String base;

@@ -1,7 +1,7 @@
 package dev.iris.bench;
 
 /**
- * One closed-loop load run through the real server.
+ * One closed-loop load run through the real server. Immutable.
  *
  * @param label   what was served, for the report
  * @param path    the path pattern requested ({@code {name}} stands for each demo image in turn)
