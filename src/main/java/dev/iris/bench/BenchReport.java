@@ -119,19 +119,32 @@ public final class BenchReport {
             }
             double t1 = one.get().restoreMsPerMp();
             double t2 = two.get().restoreMsPerMp();
-            double gflops2 = cost.flopsPerHrPixel() * 1e6 / (t2 / 1000) / 1e9;
-            md.append(f("%s: a cold request pays the first run (%.0f ms with 2 threads) — later restores take "
-                    + "%.0f ms/MP with 2 threads and %.0f ms/MP with 1 (speed-up %.2fx of an ideal 2x). At %.1f "
-                    + "GFLOP per MP that is %.1f GFLOP/s, %.1f%% of the assumed %.0f GFLOP/s peak, so the FMA units "
-                    + "are not what limits it. The network is many thin 3x3 convolutions (each with only the dense "
-                    + "blocks' growth width or 3 output channels) joined by concatenations: each convolution has too few "
-                    + "output channels to keep wide FMA registers busy, and every block re-reads feature maps of up "
-                    + "to %.0f MiB per output MP, far beyond the 1 MiB L2 per core (32 MiB L3 shared with the "
-                    + "trainings). That points at memory traffic and per-operator overhead rather than arithmetic, "
-                    + "and the sub-linear thread speed-up fits that (and the second core was also busy with the "
-                    + "trainings). Peak RSS grew by %s while restoring. ", id, two.get().firstRestoreMs(), t2, t1,
-                    t1 / t2, cost.flopsPerHrPixel() * 1e6 / 1e9, gflops2, 100 * gflops2 / run.machine().peakGflops(),
-                    run.machine().peakGflops(), cost.widestConcatFloatsPerHrPixel() * 4 * 1e6 / (1 << 20),
+            double gflop = cost.flopsPerHrPixel() * 1e6 / 1e9;
+            double gflops1 = gflop / (t1 / 1000);
+            double gflops2 = gflop / (t2 / 1000);
+            double corePeak = run.machine().peakGflops() / run.machine().cores();
+            md.append(f("%s: %.1f GFLOP per output MP. A cold request pays one full restore; the first run of a "
+                    + "fresh session (%.0f ms at 2 threads) costs about what later ones do (%.0f ms/MP at 2 threads, "
+                    + "%.0f ms/MP at 1), so there is no large one-off warm-up: the restore itself is the cost. "
+                    + "With 1 thread it reached %.1f GFLOP/s, %.0f%% of one core's assumed %.0f GFLOP/s peak; "
+                    + "with 2 threads %.1f GFLOP/s, %.0f%% of the 2-core peak (speed-up %.2fx of an ideal 2x). ",
+                    id, gflop, two.get().firstRestoreMs(), t2, t1, gflops1, 100 * gflops1 / corePeak, corePeak,
+                    gflops2, 100 * gflops2 / run.machine().peakGflops(), t1 / t2));
+            if (t1 / t2 < 1.3) {
+                md.append(f("The second thread did not pay off here: the load average was %s on %d cores (the "
+                        + "two trainings hold about a core each), and ORT's intra-op threads meet after every "
+                        + "operator, so a restore split over two threads waits for whichever is descheduled. On "
+                        + "this machine as it is, CPU time available is the first limit; one thread per restore "
+                        + "is at least as fast and leaves the other core to decoding, encoding or a second "
+                        + "restore (`limits.modelThreads`). ", run.loadBefore(), run.machine().cores()));
+            }
+            md.append(f("Even the better figure is far below the FMA peak, so arithmetic is not the limit: the "
+                    + "network is many thin 3x3 convolutions (each with only the dense blocks' growth width or "
+                    + "3 output channels, too few to fill wide FMA registers) joined by concatenations that "
+                    + "re-read feature maps of up to %.0f MiB per output MP, far beyond the 1 MiB L2 per core and "
+                    + "sharing the 32 MiB L3 with the trainings; memory traffic and per-operator overhead are the "
+                    + "likely limit on a quiet machine. Memory: peak RSS grew by %s during 1-MP restores, which "
+                    + "ORT's arena then keeps. ", cost.widestConcatFloatsPerHrPixel() * 4 * 1e6 / (1 << 20),
                     mib(two.get().rssPeakBytes() - two.get().rssBeforeBytes())));
         }
         md.append("A profile of ORT per operator (`enable_profiling`) would confirm which operators dominate; "
