@@ -76,6 +76,11 @@ public final class ServerBench {
                 settings.seconds(), settings.warmupSeconds()));
     }
 
+    /** The body of a 200 answer to {@code path} (e.g. to save an iris output as a static file). */
+    public byte[] get(String path) {
+        return timedGet(path).body();
+    }
+
     /** Model runs so far, from the Prometheus text of {@code /iris/metrics}; -1 if not found. */
     private long modelRuns() {
         String text = new String(timedGet("/iris/metrics").body(), java.nio.charset.StandardCharsets.UTF_8);

@@ -65,6 +65,11 @@ final class BenchCommand {
         settings.put("server.port", "0");
         settings.put("assets.dir", tmp.resolve("assets").toString());
         settings.put("assets.ingestToken", "");
+        // A copy of the static directory, so the bench can add files to serve (iris outputs saved as static
+        // files) without touching the working tree.
+        Path webapp = tmp.resolve("webapp");
+        copyTree(ConfigLoader.load(Optional.of(configFile), overrides, base).server().webappDir(), webapp);
+        settings.put("server.webappDir", webapp.toString());
         IrisConfig config = ConfigLoader.load(Optional.of(configFile), settings, base);
         String loadBefore = loadAverage();
         try (IrisApp app = IrisApp.start(config)) {
@@ -115,7 +120,13 @@ final class BenchCommand {
                             row.cold().p50Ms(), row.warm().p50Ms());
                     latency.add(row);
                 }
+                Files.createDirectories(webapp.resolve("bench-static"));
+                for (String name : names) {
+                    Files.write(webapp.resolve("bench-static").resolve(name + ".jpg"),
+                            bench.get("/img/" + name + ".jpg?w=800"));
+                }
                 throughput.add(bench.throughput(BenchReport.STATIC, "/originals/{name}.jpg"));
+                throughput.add(bench.throughput(BenchReport.STATIC_SAME, "/bench-static/{name}.jpg"));
                 throughput.add(bench.throughput(BenchReport.IRIS_WARM, "/img/{name}.jpg?w=800"));
                 throughput.add(bench.throughput(BenchReport.JAVA2D, "/bench/java2d/{name}.jpg?w=800"));
                 throughput.add(bench.throughput(BenchReport.LR_BICUBIC, "/bench/lr-bicubic/{name}.jpg?w=800"));
@@ -169,6 +180,21 @@ final class BenchCommand {
             return parts[0] + " " + parts[1] + " " + parts[2];
         } catch (IOException | RuntimeException e) {
             return "n/a";
+        }
+    }
+
+    private static void copyTree(Path from, Path to) {
+        try (Stream<Path> paths = Files.walk(from)) {
+            for (Path p : paths.toList()) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot copy " + from + " to " + to, e);
         }
     }
 
