@@ -66,7 +66,7 @@ public final class BenchReport {
     private static void modelSection(StringBuilder md, BenchRun run) {
         md.append("## 1. Model (CPU, ONNX Runtime)\n\n");
         md.append("| model | intra-op threads | first restore | restore p50 (min–max), ms per output MP | "
-                + "downscale p50, ms per input MP | achieved GFLOP/s (restore) | % of peak | session open |\n"
+                + "downscale p50, ms per input MP | achieved GFLOP/s (restore) | % of the peak of the cores used | session open |\n"
                 + "|---|---|---|---|---|---|---|---|\n");
         for (ModelResult r : run.models()) {
             Optional<IrnCost> cost = Optional.ofNullable(run.costs().get(r.modelId()));
@@ -76,7 +76,8 @@ public final class BenchReport {
             md.append(f("| %s (x%d) | %d | %.0f ms | %.0f (%.0f–%.0f) | %.0f | %s | %s | %.0f ms |%n", r.modelId(),
                     r.scale(), r.threads(), r.firstRestoreMs(), r.restoreMsPerMp(), r.restore().minMs() / mp,
                     r.restore().maxMs() / mp, r.downscaleMsPerMp(), num(gflops, "%.1f"),
-                    num(100 * gflops / run.machine().peakGflops(), "%.1f%%"), r.openMs()));
+                    num(100 * gflops / (run.machine().peakGflops() / run.machine().cores()
+                            * Math.min(r.threads(), run.machine().cores())), "%.1f%%"), r.openMs()));
         }
         md.append(f("%nTimed runs per setting: %d restores, then %d downscales, each on a %dx%d HR (%.2f MP).%n%n",
                 run.models().isEmpty() ? 0 : run.models().getFirst().restore().count(),

@@ -87,8 +87,16 @@ public final class Main {
             }
             case "bench" -> {
                 Path out = base.resolve(Optional.ofNullable(options.remove("out")).orElse("docs/BENCHMARKS.md"));
-                double seconds = Double.parseDouble(Optional.ofNullable(options.remove("seconds")).orElse("10"));
-                int runs = Integer.parseInt(Optional.ofNullable(options.remove("runs")).orElse("5"));
+                String secondsText = Optional.ofNullable(options.remove("seconds")).orElse("10");
+                String runsText = Optional.ofNullable(options.remove("runs")).orElse("5");
+                if (!secondsText.matches("[0-9]{1,3}(\\.[0-9]+)?") || !runsText.matches("[1-9][0-9]{0,2}")
+                        || Double.parseDouble(secondsText) < 0.1) {
+                    System.err.println("iris: bench needs --seconds 0.1..999 and --runs 1..999, got " + secondsText
+                            + " and " + runsText);
+                    yield 2;
+                }
+                double seconds = Double.parseDouble(secondsText);
+                int runs = Integer.parseInt(runsText);
                 yield BenchCommand.run(configFile, options, base, out, seconds, runs,
                         "./iris " + String.join(" ", args));
             }
