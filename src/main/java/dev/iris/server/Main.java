@@ -33,6 +33,9 @@ public final class Main {
               ingest <file|dir> [--scale 2|4] [--model id]   store images as invertible-LR assets
               eval <dir> [--scale 2|4] [--model id] [--out docs/eval]
                                                       quality and bytes vs bicubic, JPEG and WebP
+              bench [--out docs/BENCHMARKS.md] [--seconds 10] [--runs 5]
+                                                      model speed and memory, server latency and throughput
+                                                      against baselines, as Markdown
               help                                    this text
             options: --config=FILE (default conf/iris.properties), --<key>=<value> for any key in it,
                      e.g. --server.port=9090
@@ -66,7 +69,7 @@ public final class Main {
         }
         // "--scale 2" and "--model id" are also accepted as two words, as the ingest usage shows.
         for (int i = 0; i < positional.size() - 1; i++) {
-            if (List.of("--scale", "--model", "--out").contains(positional.get(i))) {
+            if (List.of("--scale", "--model", "--out", "--seconds", "--runs").contains(positional.get(i))) {
                 options.put(positional.get(i).substring(2), positional.remove(i + 1));
                 positional.remove(i--);
             }
@@ -86,6 +89,21 @@ public final class Main {
                 Optional<String> model = Optional.ofNullable(options.remove("model"));
                 Path out = base.resolve(Optional.ofNullable(options.remove("out")).orElse("docs/eval"));
                 yield EvalCommand.run(load(configFile, options, base), positional, scale, model, out);
+            }
+            case "bench" -> {
+                Path out = base.resolve(Optional.ofNullable(options.remove("out")).orElse("docs/BENCHMARKS.md"));
+                String secondsText = Optional.ofNullable(options.remove("seconds")).orElse("10");
+                String runsText = Optional.ofNullable(options.remove("runs")).orElse("5");
+                if (!secondsText.matches("[0-9]{1,3}(\\.[0-9]+)?") || !runsText.matches("[1-9][0-9]{0,2}")
+                        || Double.parseDouble(secondsText) < 0.1) {
+                    System.err.println("iris: bench needs --seconds 0.1..999 and --runs 1..999, got " + secondsText
+                            + " and " + runsText);
+                    yield 2;
+                }
+                double seconds = Double.parseDouble(secondsText);
+                int runs = Integer.parseInt(runsText);
+                yield BenchCommand.run(configFile, options, base, out, seconds, runs,
+                        "./iris " + String.join(" ", args));
             }
             case "help", "--help", "-h" -> {
                 System.out.print(USAGE);
