@@ -53,11 +53,14 @@ public final class AdminServlet extends HttpServlet {
                 writeJson(request, response, 200, app.store().list().stream().map(AdminServlet::describe).toList());
             } else if (path.startsWith("/assets/")) {
                 authorize(request);
+                // An authorised upload is read before it is judged, so that a 4xx never races the client still
+                // sending its body (the connection would be reset under it).
+                byte[] body = method.equals("PUT") ? readBody(request, app.config().assets().maxUploadBytes()) : null;
                 AssetName name = AssetName.parse(path.substring("/assets/".length())).orElseThrow(
                         () -> new IrisError.BadRequest("expected an asset name (letters, digits, '.', '_', '-') "
                                 + "in the path, got " + RequestParser.quote(path.substring(8))));
                 switch (method) {
-                    case "PUT" -> ingest(request, response, name);
+                    case "PUT" -> ingest(request, response, name, body);
                     case "GET", "HEAD" -> writeJson(request, response, 200, describe(app.store().find(name)
                             .orElseThrow(() -> new IrisError.NotFound("no asset named " + name))));
                     default -> throw new IrisError.BadRequest("method " + method + " not allowed here; use PUT or GET");
@@ -79,7 +82,7 @@ public final class AdminServlet extends HttpServlet {
         write(request, response, 200, image.format().mediaType(), image.bytes());
     }
 
-    private void ingest(HttpServletRequest request, HttpServletResponse response, AssetName name)
+    private void ingest(HttpServletRequest request, HttpServletResponse response, AssetName name, byte[] body)
             throws IOException {
         Ingester ingester = app.ingester().orElseThrow(() -> new IrisError.Unavailable(
                 "ingest is unavailable: no model is loaded", java.time.Duration.ofSeconds(60), null));
@@ -89,7 +92,6 @@ public final class AdminServlet extends HttpServlet {
             default -> throw new IrisError.BadRequest("expected 2 or 4 for scale, got "
                     + RequestParser.quote(request.getParameter("scale")));
         };
-        byte[] body = readBody(request, app.config().assets().maxUploadBytes());
         if (body.length == 0) {
             throw new IrisError.BadRequest("empty body: send the image file as the request body");
         }
