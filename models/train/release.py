@@ -14,6 +14,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import evaluate  # noqa: E402
 import export  # noqa: E402
+import java_check  # noqa: E402
 import irn  # noqa: E402
 
 CRITERIA = {2: 5.0, 4: 3.0}  # required restored PSNR-Y gain over bicubic->bicubic (dB)
@@ -106,6 +107,7 @@ def main():
         "check_fixture": "check/meta.json",
     }
     model["ship_criteria"]["met"] = model["ship_criteria"]["gain_met"] and model["ship_criteria"]["lr_met"]
+    model["java_check"] = java_check.java_check(out_dir, s)
     with open(os.path.join(out_dir, "model.json"), "w") as fh:
         json.dump(model, fh, indent=1)
     print(json.dumps({"id": cfg["id"], "step": ck["step"], "metrics": {
