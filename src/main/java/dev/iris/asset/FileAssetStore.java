@@ -32,8 +32,9 @@ import java.util.stream.Stream;
  * then writes the JSON to a temporary file and renames it over the old one, then deletes the old version's
  * PNGs. Any failure before the rename deletes what it wrote and leaves the old version as it was.
  *
- * <p>Metadata is cached with the JSON file's modification time and size, which every {@link #find} compares
- * against the file system, so a change made by another process is seen on the next request.
+ * <p>Metadata is cached with the JSON file's identity (file key, modification time, size), which every
+ * {@link #find} compares against the file system, so a change made by another process is seen on the next
+ * request.
  */
 public final class FileAssetStore implements AssetStore {
     private static final String META = ".json";
@@ -43,7 +44,17 @@ public final class FileAssetStore implements AssetStore {
     /** One lock object per name: puts of one name are serialised, puts of different names are not. */
     private final ConcurrentHashMap<String, Object> writeLocks = new ConcurrentHashMap<>();
 
-    private record CachedMeta(AssetMeta meta, FileTime modified, long size) {}
+    /**
+     * Metadata with what identifies the file it was read from. The file key (device and inode on Linux) changes
+     * with every put, since each writes a new file and renames it into place: timestamps alone can repeat within
+     * the file system's clock granularity.
+     */
+    private record CachedMeta(AssetMeta meta, Object fileKey, FileTime modified, long size) {
+        boolean describes(BasicFileAttributes attributes) {
+            return java.util.Objects.equals(fileKey, attributes.fileKey())
+                    && modified.equals(attributes.lastModifiedTime()) && size == attributes.size();
+        }
+    }
 
     public FileAssetStore(Path dir) {
         this.dir = dir.toAbsolutePath().normalize();
@@ -71,13 +82,13 @@ public final class FileAssetStore implements AssetStore {
             throw new AssetException("cannot read asset " + name + ": " + e.getMessage(), e);
         }
         CachedMeta cached = metas.get(name.value());
-        if (cached != null && cached.modified().equals(attributes.lastModifiedTime())
-                && cached.size() == attributes.size()) {
+        if (cached != null && cached.describes(attributes)) {
             return Optional.of(cached.meta());
         }
         try {
             AssetMeta meta = MetaJson.read(Files.readAllBytes(file));
-            metas.put(name.value(), new CachedMeta(meta, attributes.lastModifiedTime(), attributes.size()));
+            metas.put(name.value(), new CachedMeta(meta, attributes.fileKey(), attributes.lastModifiedTime(),
+                    attributes.size()));
             return Optional.of(meta);
         } catch (NoSuchFileException e) {
             return Optional.empty();

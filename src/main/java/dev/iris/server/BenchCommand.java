@@ -150,7 +150,7 @@ final class BenchCommand {
         }
     }
 
-    private static Map<String, Double> ingest(IrisApp app, List<Path> photos, Rescaler model) throws IOException {
+    static Map<String, Double> ingest(IrisApp app, List<Path> photos, Rescaler model) throws IOException {
         Ingester ingester = app.ingester().orElseThrow(() -> new ModelException("no model loaded"));
         Map<String, Double> ms = new LinkedHashMap<>();
         for (Path photo : photos) {
@@ -165,7 +165,7 @@ final class BenchCommand {
         return ms;
     }
 
-    private static List<Path> jpegs(Path dir) throws IOException {
+    static List<Path> jpegs(Path dir) throws IOException {
         if (!Files.isDirectory(dir)) {
             return List.of();
         }
@@ -174,7 +174,7 @@ final class BenchCommand {
         }
     }
 
-    private static String loadAverage() {
+    static String loadAverage() {
         try {
             String[] parts = Files.readString(Path.of("/proc/loadavg")).split(" ");
             return parts[0] + " " + parts[1] + " " + parts[2];
@@ -198,7 +198,7 @@ final class BenchCommand {
         }
     }
 
-    private static void deleteTree(Path dir) {
+    static void deleteTree(Path dir) {
         try (Stream<Path> paths = Files.walk(dir)) {
             paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException e) {

@@ -36,6 +36,8 @@ public final class Main {
               bench [--out docs/BENCHMARKS.md] [--seconds 10] [--runs 5]
                                                       model speed and memory, server latency and throughput
                                                       against baselines, as Markdown
+              loadtest [--seconds 180] [--windows 6] [--rss-budget-mb 3072] [--out docs/LOADTEST.md]
+                                                      bounded overload on loopback; exit 1 if a promise breaks
               help                                    this text
             options: --config=FILE (default conf/iris.properties), --<key>=<value> for any key in it,
                      e.g. --server.port=9090
@@ -69,7 +71,8 @@ public final class Main {
         }
         // "--scale 2" and "--model id" are also accepted as two words, as the ingest usage shows.
         for (int i = 0; i < positional.size() - 1; i++) {
-            if (List.of("--scale", "--model", "--out", "--seconds", "--runs").contains(positional.get(i))) {
+            if (List.of("--scale", "--model", "--out", "--seconds", "--runs", "--windows", "--rss-budget-mb")
+                    .contains(positional.get(i))) {
                 options.put(positional.get(i).substring(2), positional.remove(i + 1));
                 positional.remove(i--);
             }
@@ -89,6 +92,19 @@ public final class Main {
                 Optional<String> model = Optional.ofNullable(options.remove("model"));
                 Path out = base.resolve(Optional.ofNullable(options.remove("out")).orElse("docs/eval"));
                 yield EvalCommand.run(load(configFile, options, base), positional, scale, model, out);
+            }
+            case "loadtest" -> {
+                Path out = base.resolve(Optional.ofNullable(options.remove("out")).orElse("docs/LOADTEST.md"));
+                String seconds = Optional.ofNullable(options.remove("seconds")).orElse("180");
+                String windows = Optional.ofNullable(options.remove("windows")).orElse("6");
+                String budget = Optional.ofNullable(options.remove("rss-budget-mb")).orElse("3072");
+                if (!seconds.matches("[1-9][0-9]{0,3}") || !windows.matches("[1-9][0-9]?")
+                        || !budget.matches("[1-9][0-9]{1,6}")) {
+                    System.err.println("iris: loadtest needs --seconds 1..9999, --windows 1..99, --rss-budget-mb");
+                    yield 2;
+                }
+                yield LoadTestCommand.run(configFile, options, base, out, Integer.parseInt(seconds),
+                        Integer.parseInt(windows), Long.parseLong(budget) << 20);
             }
             case "bench" -> {
                 Path out = base.resolve(Optional.ofNullable(options.remove("out")).orElse("docs/BENCHMARKS.md"));

@@ -1,0 +1,181 @@
+package dev.iris.server;
+
+import dev.iris.asset.AssetName;
+import dev.iris.bench.LoadProcess;
+import dev.iris.bench.LoadResult;
+import dev.iris.bench.ProcMemory;
+import dev.iris.config.ConfigLoader;
+import dev.iris.config.IrisConfig;
+import dev.iris.model.ModelException;
+import dev.iris.model.Rescaler;
+import dev.iris.web.IrisApp;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * {@code iris loadtest [--seconds 180] [--windows 6] [--rss-budget-mb 3072] [--out docs/LOADTEST.md]}: a bounded
+ * overload test on loopback. iris runs in-process with small caches (so restores keep happening) and a short model
+ * queue; a separate load-generator process sends mixed sizes and formats at twice the model path's capacity
+ * (runs at once + queue), window after window. Passes (exit 0) only if every answer is 200, 304 or 503, p99 stays
+ * within the request time limit plus 2 s, and resident memory stays under the budget without growing after the
+ * first window.
+ */
+final class LoadTestCommand {
+    private static final int[] WIDTHS = {200, 400, 640, 800, 1000, 1200};
+    private static final Set<Integer> ALLOWED = Set.of(200, 304, 503);
+
+    private LoadTestCommand() {}
+
+    record Window(int index, LoadResult load, long rssBytes) {}
+
+    static int run(Path configFile, Map<String, String> overrides, Path base, Path out, double seconds, int windows,
+            long rssBudgetBytes) {
+        Path tmp;
+        try {
+            tmp = Files.createTempDirectory("iris-loadtest-");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a temporary directory", e);
+        }
+        Map<String, String> settings = new HashMap<>(overrides);
+        settings.put("server.host", "127.0.0.1");
+        settings.put("server.port", "0");
+        settings.put("assets.dir", tmp.resolve("assets").toString());
+        settings.put("assets.ingestToken", "");
+        settings.putIfAbsent("cache.sourceMaxBytes", Long.toString(8L << 20)); // ~2 restored originals
+        settings.putIfAbsent("cache.encodedMaxBytes", Long.toString(4L << 20));
+        settings.putIfAbsent("limits.queueLength", "4");
+        IrisConfig config = ConfigLoader.load(Optional.of(configFile), settings, base);
+        int runs = config.limits().modelThreads() > 0 ? config.limits().modelThreads()
+                : Runtime.getRuntime().availableProcessors();
+        int concurrency = 2 * (runs + config.limits().queueLength());
+        String loadBefore = BenchCommand.loadAverage();
+        List<Window> results = new ArrayList<>();
+        try (IrisApp app = IrisApp.start(config)) {
+            Path originals = config.server().webappDir().resolve("originals");
+            List<Path> photos = BenchCommand.jpegs(originals);
+            Rescaler model = app.models().flatMap(m -> m.forScale(config.assets().demoScale()))
+                    .orElseThrow(() -> new ModelException("no model of scale " + config.assets().demoScale()));
+            BenchCommand.ingest(app, photos, model);
+            try (IrisServer server = new IrisServer(app).start()) {
+                List<URI> urls = new ArrayList<>();
+                for (Path photo : photos) {
+                    String name = AssetName.fromFileName(photo.getFileName().toString()).value();
+                    for (int w : WIDTHS) {
+                        for (String ext : List.of("jpg", "webp")) {
+                            urls.add(URI.create("http://127.0.0.1:" + server.port() + "/img/" + name + "." + ext
+                                    + "?w=" + w));
+                        }
+                    }
+                }
+                java.util.Collections.shuffle(urls, new java.util.Random(7));
+                double windowSeconds = seconds / windows;
+                for (int i = 1; i <= windows; i++) {
+                    LoadResult load = LoadProcess.run(urls, concurrency, windowSeconds, i == 1 ? 3 : 0);
+                    Window window = new Window(i, load, ProcMemory.now().rssBytes());
+                    System.out.printf(Locale.ROOT, "window %d: %s, server RSS %d MiB%n", i, load.toJson(),
+                            window.rssBytes() >> 20);
+                    results.add(window);
+                }
+            }
+            List<String> failures = check(results, config.limits().requestTimeout().toMillis() + 2000,
+                    rssBudgetBytes);
+            Files.createDirectories(out.toAbsolutePath().getParent());
+            Files.writeString(out, report(results, failures, concurrency, runs, config, seconds, loadBefore,
+                    rssBudgetBytes, urls(photos)));
+            failures.forEach(f -> System.err.println("iris loadtest: FAILED " + f));
+            System.out.println("iris loadtest: wrote " + out + (failures.isEmpty() ? " (passed)" : " (FAILED)"));
+            return failures.isEmpty() ? 0 : 1;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (Exception e) {
+            System.err.println("iris loadtest: " + e);
+            return 1;
+        } finally {
+            BenchCommand.deleteTree(tmp);
+        }
+    }
+
+    private static int urls(List<Path> photos) {
+        return photos.size() * WIDTHS.length * 2;
+    }
+
+    /** Every broken promise, one line each; empty when the run passed. */
+    static List<String> check(List<Window> windows, double p99LimitMs, long rssBudget) {
+        List<String> failures = new ArrayList<>();
+        long baseline = windows.getFirst().rssBytes();
+        for (Window w : windows) {
+            w.load().statuses().keySet().stream().filter(s -> !ALLOWED.contains(s)).forEach(s -> failures.add(
+                    "window " + w.index() + ": status " + s + " appeared"));
+            if (w.load().errors() > 0) {
+                failures.add("window " + w.index() + ": " + w.load().errors() + " requests got no answer");
+            }
+            if (w.load().latency().p99Ms() > p99LimitMs) {
+                failures.add(String.format(Locale.ROOT, "window %d: p99 %.0f ms over %.0f ms", w.index(),
+                        w.load().latency().p99Ms(), p99LimitMs));
+            }
+            if (w.rssBytes() > rssBudget) {
+                failures.add("window " + w.index() + ": resident " + (w.rssBytes() >> 20) + " MiB over the budget of "
+                        + (rssBudget >> 20) + " MiB");
+            }
+            // After the first window (arenas and caches filled), growth of more than 10% + 64 MiB is a leak.
+            if (w.index() > 1 && w.rssBytes() > baseline * 1.10 + (64L << 20)) {
+                failures.add("window " + w.index() + ": resident memory grew from " + (baseline >> 20) + " to "
+                        + (w.rssBytes() >> 20) + " MiB");
+            }
+        }
+        return failures;
+    }
+
+    private static String report(List<Window> windows, List<String> failures, int concurrency, int runs,
+            IrisConfig config, double seconds, String loadBefore, long rssBudget, int urlCount) {
+        StringBuilder md = new StringBuilder("# iris load test\n\n");
+        md.append("Command: `./iris loadtest --seconds ").append(LoadTestNumbers.num(seconds)).append(" --windows ")
+                .append(windows.size()).append("`. Date: ").append(LocalDateTime.now().truncatedTo(ChronoUnit.SECONDS))
+                .append(". Machine: ").append(Runtime.getRuntime().availableProcessors()).append(" cores; load average ")
+                .append("at start ").append(loadBefore).append(".\n\n")
+                .append("iris in-process on 127.0.0.1 with ").append(runs).append(" model runs at once and a queue of ")
+                .append(config.limits().queueLength()).append(" (capacity ").append(runs + config.limits().queueLength())
+                .append("), caches shrunk to ").append(config.caches().sourceMaxBytes() >> 20).append(" MiB (pixels) and ")
+                .append(config.caches().encodedMaxBytes() >> 20).append(" MiB (encoded) so that restores keep happening. ")
+                .append("A separate load-generator process keeps ").append(concurrency).append(" requests in flight ")
+                .append("(twice the capacity) over ").append(urlCount).append(" URLs (demo originals x widths ")
+                .append(java.util.Arrays.toString(WIDTHS)).append(" x JPEG/WebP), shuffled.\n\n")
+                .append("Promises checked: only 200, 304 and 503; every request answered; p99 within the request time ")
+                .append("limit + 2 s (").append(config.limits().requestTimeout().toMillis() + 2000).append(" ms); server ")
+                .append("resident memory under ").append(rssBudget >> 20).append(" MiB and not growing after window 1 ")
+                .append("(more than 10% + 64 MiB).\n\n")
+                .append("| window | requests/s | 200 | 503 | other | no answer | p50 ms | p99 ms | max ms | server RSS MiB |\n")
+                .append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (Window w : windows) {
+            Map<Integer, Long> s = w.load().statuses();
+            long other = s.entrySet().stream().filter(e -> e.getKey() != 200 && e.getKey() != 503)
+                    .mapToLong(Map.Entry::getValue).sum();
+            md.append(String.format(Locale.ROOT, "| %d | %.1f | %d | %d | %d | %d | %.0f | %.0f | %.0f | %d |%n",
+                    w.index(), w.load().perSecond(), s.getOrDefault(200, 0L), s.getOrDefault(503, 0L), other,
+                    w.load().errors(), w.load().latency().p50Ms(), w.load().latency().p99Ms(),
+                    w.load().latency().maxMs(), w.rssBytes() >> 20));
+        }
+        md.append("\nResult: ").append(failures.isEmpty() ? "**passed**." : "**failed**:\n\n- "
+                + String.join("\n- ", failures)).append('\n');
+        return md.toString();
+    }
+
+    /** Number formatting for the report. */
+    private static final class LoadTestNumbers {
+        static String num(double v) {
+            return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
+        }
+    }
+}
