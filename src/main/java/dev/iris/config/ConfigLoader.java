@@ -78,7 +78,8 @@ public final class ConfigLoader {
                 integer("models.cudaDevice", 0, 0, 64),
                 bool("models.lrOnlyFallback", false),
                 optional("ort.library").map(base::resolve),
-                optional("ort.cacheDir").map(base::resolve));
+                optional("ort.cacheDir").map(base::resolve),
+                integer("models.tileLr", 512, 64, 8192));
         var caches = new IrisConfig.Caches(
                 longValue("cache.sourceMaxBytes", 512L << 20, 0, Long.MAX_VALUE),
                 longValue("cache.encodedMaxBytes", 256L << 20, 0, Long.MAX_VALUE));

@@ -47,9 +47,11 @@ public record IrisConfig(Server server, Serving serving, Assets assets, Models m
      * @param cuda         whether to try the CUDA execution provider (falling back to the CPU)
      * @param lrOnlyFallback whether to serve resampled LRs when no model loads, instead of refusing to start
      * @param ortLibrary   an explicit libonnxruntime (e.g. a CUDA 13 build); empty for the one in the jar
+     * @param tileLr       largest LR side restored in one model run; larger LRs go in overlapping tiles, which
+     *                     bounds a run's native memory whatever the image size
      */
     public record Models(Path dir, int threads, boolean cuda, int cudaDevice, boolean lrOnlyFallback,
-            Optional<Path> ortLibrary, Optional<Path> ortCacheDir) {}
+            Optional<Path> ortLibrary, Optional<Path> ortCacheDir, int tileLr) {}
 
     /** Byte budgets of the two Caffeine caches. */
     public record Caches(long sourceMaxBytes, long encodedMaxBytes) {}

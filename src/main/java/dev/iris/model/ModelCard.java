@@ -5,6 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalInt;
 
 /**
  * What {@code model.json} says about a model pack, as far as serving needs it; the file holds more (training data,
@@ -14,8 +17,33 @@ import java.nio.file.Path;
  * @param scale      the downscaling factor: 2 or 4
  * @param downSha256 SHA-256 of {@code down.onnx} ({@code onnx.down.sha256}), checked at load
  * @param upSha256   SHA-256 of {@code up.onnx} ({@code onnx.up.sha256}), checked at load
+ * @param blocksPerLevel invertible blocks per Haar level ({@code architecture.blocks_per_level}); empty if unknown
  */
-public record ModelCard(String id, int scale, String downSha256, String upSha256) {
+public record ModelCard(String id, int scale, String downSha256, String upSha256, List<Integer> blocksPerLevel) {
+    /** Radius in pixels of one invertible block's inverse: H and G (5 convs each) on y1, then F (5 convs). */
+    private static final int BLOCK_RADIUS = 10;
+
+    public ModelCard {
+        blocksPerLevel = List.copyOf(blocksPerLevel);
+    }
+
+    /**
+     * How far, in LR pixels, an output pixel of {@code up.onnx} can see: the sum over levels of
+     * blocks x {@value #BLOCK_RADIUS}, each level's pixels being 2^(levels - level) times smaller than the LR's, plus
+     * the Haar step. Empty when {@code model.json} gives no architecture. Tiles overlapping by this much restore
+     * exactly what the whole image would.
+     */
+    public OptionalInt receptiveRadiusLr() {
+        if (blocksPerLevel.isEmpty()) {
+            return OptionalInt.empty();
+        }
+        double radius = 2;
+        int levels = blocksPerLevel.size();
+        for (int level = 1; level <= levels; level++) {
+            radius += blocksPerLevel.get(level - 1) * BLOCK_RADIUS / Math.pow(2, levels - level);
+        }
+        return OptionalInt.of((int) Math.ceil(radius));
+    }
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Reads and validates {@code file}; problems name the file and the field. */
@@ -32,8 +60,10 @@ public record ModelCard(String id, int scale, String downSha256, String upSha256
             throw new ModelException(file + ": field scale must be 2 or 4, got " + root.path("scale"));
         }
         JsonNode onnx = root.path("onnx");
+        List<Integer> blocks = new ArrayList<>();
+        root.path("architecture").path("blocks_per_level").forEach(n -> blocks.add(n.asInt()));
         return new ModelCard(id, scale, text(file, onnx.path("down"), "sha256", "onnx.down.sha256"),
-                text(file, onnx.path("up"), "sha256", "onnx.up.sha256"));
+                text(file, onnx.path("up"), "sha256", "onnx.up.sha256"), blocks);
     }
 
     private static String text(Path file, JsonNode node, String field) {

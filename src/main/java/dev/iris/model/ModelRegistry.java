@@ -21,8 +21,8 @@ import java.util.stream.Stream;
 public final class ModelRegistry implements AutoCloseable {
     private final Map<String, Rescaler> byId = new LinkedHashMap<>();
 
-    private ModelRegistry(List<ModelPack> packs) {
-        packs.forEach(pack -> byId.put(pack.id(), new Rescaler(pack)));
+    private ModelRegistry(List<ModelPack> packs, int tileLr) {
+        packs.forEach(pack -> byId.put(pack.id(), new Rescaler(pack, tileLr)));
     }
 
     /**
@@ -31,6 +31,11 @@ public final class ModelRegistry implements AutoCloseable {
      * @throws ModelException if a pack is broken (the message names the file) or none is found
      */
     public static ModelRegistry load(OrtRuntime ort, Path modelsDir, SessionOptions options) {
+        return load(ort, modelsDir, options, Rescaler.DEFAULT_TILE_LR);
+    }
+
+    /** As {@link #load(OrtRuntime, Path, SessionOptions)}, restoring LRs larger than {@code tileLr} in tiles. */
+    public static ModelRegistry load(OrtRuntime ort, Path modelsDir, SessionOptions options, int tileLr) {
         List<Path> dirs;
         try (Stream<Path> children = Files.list(modelsDir)) {
             dirs = children.filter(d -> Files.isRegularFile(d.resolve("model.json"))).sorted().toList();
@@ -55,7 +60,7 @@ public final class ModelRegistry implements AutoCloseable {
             packs.forEach(ModelPack::close);
             throw e;
         }
-        return new ModelRegistry(packs);
+        return new ModelRegistry(packs, tileLr);
     }
 
     /** The model with {@code id}, if loaded. */

@@ -69,7 +69,7 @@ public final class IrisApp implements AutoCloseable {
                 .withIntraOpThreads(intraOpThreads(config))
                 .withProvider(m.cuda() ? ExecutionProvider.cuda(m.cudaDevice()) : ExecutionProvider.cpu());
         try {
-            return new IrisApp(config, ort, Optional.of(ModelRegistry.load(ort, m.dir(), options)), Optional.empty());
+            return new IrisApp(config, ort, Optional.of(ModelRegistry.load(ort, m.dir(), options, m.tileLr())), Optional.empty());
         } catch (ModelException | UncheckedIOException e) {
             if (!m.lrOnlyFallback()) {
                 throw e;

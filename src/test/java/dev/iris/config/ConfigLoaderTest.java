@@ -57,7 +57,7 @@ class ConfigLoaderTest {
                 "serving.prefix", "serving.maxAgeSeconds", "serving.acceptWebp", "serving.enlarge",
                 "serving.defaultQuality", "serving.background", "serving.signingKeys", "assets.dir", "assets.ingestToken",
                 "assets.maxUploadBytes", "assets.demoDir", "assets.demoScale", "models.dir", "models.threads",
-                "models.provider", "models.cudaDevice", "models.lrOnlyFallback", "ort.library", "ort.cacheDir",
+                "models.provider", "models.cudaDevice", "models.tileLr", "models.lrOnlyFallback", "ort.library", "ort.cacheDir",
                 "cache.sourceMaxBytes", "cache.encodedMaxBytes", "limits.maxSourceMegapixels",
                 "limits.maxOutputDimension", "limits.modelThreads", "limits.queueLength", "limits.requestTimeoutMs",
                 "limits.allowedWidths", "limits.allowedQualities")) {

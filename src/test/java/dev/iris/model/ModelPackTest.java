@@ -50,6 +50,50 @@ class ModelPackTest {
     }
 
     @Test
+    void restore_inTiles_equalsTheWholeImageRun(@TempDir Path tmp) throws IOException {
+        // The converter's random-weight IRN x2 at the official size (8 blocks, gc 32): far from an identity, so a
+        // margin short of its receptive radius shows at once.
+        Path pack = Files.createDirectories(tmp.resolve("irn-x2-random"));
+        Path fixture = Path.of("src/test/resources/irn-convert/x2");
+        for (String f : new String[] {"down.onnx", "up.onnx"}) {
+            Files.copy(fixture.resolve(f), pack.resolve(f));
+        }
+        Files.writeString(pack.resolve("model.json"), "{\"id\":\"irn-x2-random\",\"scale\":2,"
+                + "\"architecture\":{\"blocks_per_level\":[8]},\"onnx\":{"
+                + "\"down\":{\"sha256\":\"" + ModelPack.sha256(Files.readAllBytes(pack.resolve("down.onnx"))) + "\"},"
+                + "\"up\":{\"sha256\":\"" + ModelPack.sha256(Files.readAllBytes(pack.resolve("up.onnx"))) + "\"}}}");
+        try (ModelPack random = ModelPack.open(ORT, pack, SessionOptions.defaults())) {
+            Rescaler whole = new Rescaler(random);
+            Rescaler tiled = new Rescaler(random, 32); // LR 128x96 in 32 px tiles, each with an 82 px margin
+            Rgb8Image hr = dev.iris.image.Decoder.decode(readFixture("photo.png"), dev.iris.image.DecodeLimits.defaults());
+            Rgb8Image lr = whole.downscale(hr, null);
+            Rgb8Image a = whole.restore(lr, 250, 190, null);
+            Rgb8Image b = tiled.restore(lr, 250, 190, null);
+            int maxDiff = 0;
+            for (int i = 0; i < a.rgb().length; i++) {
+                maxDiff = Math.max(maxDiff, Math.abs((a.rgb()[i] & 0xFF) - (b.rgb()[i] & 0xFF)));
+            }
+            assertTrue(maxDiff <= 1, "tiles differ from the whole image by up to " + maxDiff);
+        }
+    }
+
+    private static byte[] readFixture(String name) {
+        try (var in = ModelPackTest.class.getResourceAsStream("/fixtures/" + name)) {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    void receptiveRadius_followsTheArchitecture() {
+        assertEquals(42, new ModelCard("a", 2, "", "", java.util.List.of(4)).receptiveRadiusLr().getAsInt());
+        assertEquals(82, new ModelCard("b", 2, "", "", java.util.List.of(8)).receptiveRadiusLr().getAsInt());
+        assertEquals(47, new ModelCard("c", 4, "", "", java.util.List.of(3, 3)).receptiveRadiusLr().getAsInt());
+        assertTrue(new ModelCard("d", 2, "", "", java.util.List.of()).receptiveRadiusLr().isEmpty());
+    }
+
+    @Test
     void open_shaMismatch_namesTheFile(@TempDir Path tmp) throws IOException {
         Path pack = copyFirstPack(tmp);
         byte[] up = Files.readAllBytes(pack.resolve("up.onnx"));
