@@ -34,6 +34,8 @@ public final class Renderer {
     private final ImageCaches caches;
     private final IrisConfig.Serving serving;
     private final Duration timeLimit;
+    /** Asset versions whose model is gone, each logged once rather than on every render. */
+    private final java.util.Set<String> warnedOrphans = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public Renderer(AssetStore store, Optional<ModelRegistry> models, ModelRunner runner, ImageCaches caches,
             IrisConfig.Serving serving, Duration timeLimit) {
@@ -109,7 +111,7 @@ public final class Renderer {
     private Optional<Rescaler> modelFor(AssetMeta meta) {
         Optional<Rescaler> model = models.flatMap(m -> m.byId(meta.modelId()))
                 .filter(r -> r.pack().card().upSha256().equalsIgnoreCase(meta.modelSha256()));
-        if (model.isEmpty() && models.isPresent()) {
+        if (model.isEmpty() && models.isPresent() && warnedOrphans.add(meta.name() + "@" + meta.version())) {
             LOG.log(Level.WARNING, "asset {0} was made by model {1} ({2}), which is not loaded: serving its LR "
                     + "resampled conventionally", meta.name(), meta.modelId(), meta.modelSha256());
         }
