@@ -54,17 +54,8 @@ final class BenchCommand {
     static int run(Path configFile, Map<String, String> overrides, Path base, Path out, double seconds, int runs,
             String commandLine) {
         long started = System.nanoTime();
-        Path tmp;
-        try {
-            tmp = Files.createTempDirectory("iris-bench-");
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create a temporary directory", e);
-        }
-        Map<String, String> settings = new HashMap<>(overrides);
-        settings.put("server.host", "127.0.0.1");
-        settings.put("server.port", "0");
-        settings.put("assets.dir", tmp.resolve("assets").toString());
-        settings.put("assets.ingestToken", "");
+        Path tmp = tempDirectory("iris-bench-");
+        Map<String, String> settings = loopbackSettings(overrides, tmp);
         // A copy of the static directory, so the bench can add files to serve (iris outputs saved as static
         // files) without touching the working tree.
         Path webapp = tmp.resolve("webapp");
@@ -172,6 +163,28 @@ final class BenchCommand {
         try (Stream<Path> files = Files.list(dir)) {
             return files.filter(f -> f.getFileName().toString().matches("[A-Za-z0-9_-]+\\.jpg")).sorted().toList();
         }
+    }
+
+    /** A fresh temporary directory for one run's asset store; the caller deletes it with {@link #deleteTree}. */
+    static Path tempDirectory(String prefix) {
+        try {
+            return Files.createTempDirectory(prefix);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a temporary directory", e);
+        }
+    }
+
+    /**
+     * {@code overrides} plus what every measuring run sets: loopback on a free port, the asset store under
+     * {@code tmp}, and no ingest endpoint.
+     */
+    static Map<String, String> loopbackSettings(Map<String, String> overrides, Path tmp) {
+        Map<String, String> settings = new HashMap<>(overrides);
+        settings.put("server.host", "127.0.0.1");
+        settings.put("server.port", "0");
+        settings.put("assets.dir", tmp.resolve("assets").toString());
+        settings.put("assets.ingestToken", "");
+        return settings;
     }
 
     static String loadAverage() {

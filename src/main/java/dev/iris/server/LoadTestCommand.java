@@ -17,7 +17,6 @@ import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -42,17 +41,8 @@ final class LoadTestCommand {
 
     static int run(Path configFile, Map<String, String> overrides, Path base, Path out, double seconds, int windows,
             long rssBudgetBytes) {
-        Path tmp;
-        try {
-            tmp = Files.createTempDirectory("iris-loadtest-");
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create a temporary directory", e);
-        }
-        Map<String, String> settings = new HashMap<>(overrides);
-        settings.put("server.host", "127.0.0.1");
-        settings.put("server.port", "0");
-        settings.put("assets.dir", tmp.resolve("assets").toString());
-        settings.put("assets.ingestToken", "");
+        Path tmp = BenchCommand.tempDirectory("iris-loadtest-");
+        Map<String, String> settings = BenchCommand.loopbackSettings(overrides, tmp);
         settings.putIfAbsent("cache.sourceMaxBytes", Long.toString(8L << 20)); // ~2 restored originals
         settings.putIfAbsent("cache.encodedMaxBytes", Long.toString(4L << 20));
         settings.putIfAbsent("limits.queueLength", "4");
