@@ -1,6 +1,7 @@
 package dev.iris.server;
 
 import dev.iris.asset.AssetName;
+import dev.iris.asset.Ingester;
 import dev.iris.bench.LoadProcess;
 import dev.iris.bench.LoadResult;
 import dev.iris.bench.ProcMemory;
@@ -8,6 +9,7 @@ import dev.iris.config.ConfigLoader;
 import dev.iris.config.IrisConfig;
 import dev.iris.model.ModelException;
 import dev.iris.model.Rescaler;
+import dev.iris.ort.RunControl;
 import dev.iris.web.IrisApp;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -27,13 +29,14 @@ import java.util.Set;
  * {@code iris loadtest [--seconds 180] [--windows 6] [--rss-budget-mb 3072] [--out docs/LOADTEST.md]}: a bounded
  * overload test on loopback. iris runs in-process with small caches (so restores keep happening) and a short model
  * queue; a separate load-generator process sends mixed sizes and formats at twice the model path's capacity
- * (runs at once + queue), window after window. Passes (exit 0) only if every answer is 200, 304 or 503, p99 stays
+ * (runs at once + queue; at least 16), window after window. Passes (exit 0) only if every answer is 200, 304 or 503, p99 stays
  * within the request time limit plus 2 s, and resident memory stays under the budget without growing after the
  * first window.
  */
 final class LoadTestCommand {
     private static final int[] WIDTHS = {200, 400, 640, 800, 1000, 1200};
     private static final Set<Integer> ALLOWED = Set.of(200, 304, 503);
+    private static final int COPIES = 3;
 
     private LoadTestCommand() {}
 
@@ -45,11 +48,11 @@ final class LoadTestCommand {
         Map<String, String> settings = BenchCommand.loopbackSettings(overrides, tmp);
         settings.putIfAbsent("cache.sourceMaxBytes", Long.toString(8L << 20)); // ~2 restored originals
         settings.putIfAbsent("cache.encodedMaxBytes", Long.toString(4L << 20));
-        settings.putIfAbsent("limits.queueLength", "4");
+        settings.putIfAbsent("limits.queueLength", "2");
         IrisConfig config = ConfigLoader.load(Optional.of(configFile), settings, base);
         int runs = config.limits().modelThreads() > 0 ? config.limits().modelThreads()
                 : Runtime.getRuntime().availableProcessors();
-        int concurrency = 2 * (runs + config.limits().queueLength());
+        int concurrency = Math.max(16, 2 * (runs + config.limits().queueLength()));
         String loadBefore = BenchCommand.loadAverage();
         List<Window> results = new ArrayList<>();
         try (IrisApp app = IrisApp.start(config)) {
@@ -57,11 +60,10 @@ final class LoadTestCommand {
             List<Path> photos = BenchCommand.jpegs(originals);
             Rescaler model = app.models().flatMap(m -> m.forScale(config.assets().demoScale()))
                     .orElseThrow(() -> new ModelException("no model of scale " + config.assets().demoScale()));
-            BenchCommand.ingest(app, photos, model);
+            List<String> names = ingestCopies(app, photos, model);
             try (IrisServer server = new IrisServer(app).start()) {
                 List<URI> urls = new ArrayList<>();
-                for (Path photo : photos) {
-                    String name = AssetName.fromFileName(photo.getFileName().toString()).value();
+                for (String name : names) {
                     for (int w : WIDTHS) {
                         for (String ext : List.of("jpg", "webp")) {
                             urls.add(URI.create("http://127.0.0.1:" + server.port() + "/img/" + name + "." + ext
@@ -97,8 +99,30 @@ final class LoadTestCommand {
         }
     }
 
+    /**
+     * Each original under {@value #COPIES} names: more distinct assets than the model path can restore at once, so
+     * that overload (and 503) really happens instead of being absorbed by request coalescing.
+     */
+    private static List<String> ingestCopies(IrisApp app, List<Path> photos, Rescaler model) throws IOException {
+        Ingester ingester = app.ingester().orElseThrow(() -> new ModelException("no model loaded"));
+        List<String> names = new ArrayList<>();
+        for (Path photo : photos) {
+            byte[] bytes = Files.readAllBytes(photo);
+            String stem = AssetName.fromFileName(photo.getFileName().toString()).value();
+            for (int copy = 1; copy <= COPIES; copy++) {
+                AssetName name = new AssetName(stem + "-" + copy);
+                try (RunControl control = app.ort().newRunControl()) {
+                    ingester.ingest(new Ingester.Request(name, bytes, model.scale(), Optional.of(model.pack().id())),
+                            control);
+                }
+                names.add(name.value());
+            }
+        }
+        return names;
+    }
+
     private static int urls(List<Path> photos) {
-        return photos.size() * WIDTHS.length * 2;
+        return photos.size() * COPIES * WIDTHS.length * 2;
     }
 
     /** Every broken promise, one line each; empty when the run passed. */
@@ -140,7 +164,7 @@ final class LoadTestCommand {
                 .append("), caches shrunk to ").append(config.caches().sourceMaxBytes() >> 20).append(" MiB (pixels) and ")
                 .append(config.caches().encodedMaxBytes() >> 20).append(" MiB (encoded) so that restores keep happening. ")
                 .append("A separate load-generator process keeps ").append(concurrency).append(" requests in flight ")
-                .append("(twice the capacity) over ").append(urlCount).append(" URLs (demo originals x widths ")
+                .append("(at least twice the capacity) over ").append(urlCount).append(" URLs (demo originals, each ingested as ").append(COPIES).append(" assets, x widths ")
                 .append(java.util.Arrays.toString(WIDTHS)).append(" x JPEG/WebP), shuffled.\n\n")
                 .append("Promises checked: only 200, 304 and 503; every request answered; p99 within the request time ")
                 .append("limit + 2 s (").append(config.limits().requestTimeout().toMillis() + 2000).append(" ms); server ")
