@@ -15,7 +15,6 @@ import java.security.MessageDigest;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 /**
  * iris's own endpoints under {@code /iris/}: {@code GET health}, {@code GET metrics} and
@@ -97,27 +96,12 @@ public final class AdminServlet extends HttpServlet {
         }
         boolean existed = app.store().find(name).isPresent();
         var ingest = new Ingester.Request(name, body, scale, Optional.ofNullable(request.getParameter("model")));
-        AssetMeta meta = await(app.runner().submit("ingest of " + name, control -> ingester.ingest(ingest, control)));
+        AssetMeta meta = Futures.await(app.runner().submit("ingest of " + name, control -> ingester.ingest(ingest,
+                control)), app.config().limits().requestTimeout().multipliedBy(2), "ingest of " + name,
+                java.time.Duration.ofSeconds(5));
         response.setHeader("Location", request.getRequestURL().toString()
                 .replaceFirst("/iris/assets/.*$", app.config().serving().prefix() + name + ".png"));
         writeJson(request, response, existed ? 200 : 201, describe(meta));
-    }
-
-    private <T> T await(java.util.concurrent.CompletableFuture<T> future) {
-        try {
-            return future.get(app.config().limits().requestTimeout().toMillis() * 2, TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.ExecutionException e) {
-            if (e.getCause() instanceof IrisError.Unavailable u && u.getCause() instanceof RuntimeException cause
-                    && !(cause instanceof dev.iris.ort.OrtException)) {
-                throw cause; // bad input found inside the model task: the input's fault, not the model's
-            }
-            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
-        } catch (java.util.concurrent.TimeoutException e) {
-            throw new IrisError.Unavailable("ingest is taking too long", java.time.Duration.ofSeconds(5), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IrisError.Unavailable("ingest was interrupted", java.time.Duration.ofSeconds(1), e);
-        }
     }
 
     /** The body, refusing more than {@code max} bytes without reading them all. */

@@ -1,5 +1,6 @@
 package dev.iris.web;
 
+import dev.iris.ort.OrtException;
 import dev.iris.ort.OrtRuntime;
 import dev.iris.ort.RunControl;
 import java.time.Duration;
@@ -44,7 +45,8 @@ public final class ModelRunner implements AutoCloseable {
 
     /**
      * Queues {@code work}; the future fails with {@link IrisError.Unavailable} when the queue is full, the run
-     * times out, or the model fails.
+     * times out, or ONNX Runtime fails. Any other failure of {@code work} (bad input found while decoding, say)
+     * is passed on as it is, so the caller answers it as the input's fault rather than the model's.
      */
     public <T> CompletableFuture<T> submit(String what, Function<RunControl, T> work) {
         CompletableFuture<T> result = new CompletableFuture<>();
@@ -67,10 +69,15 @@ public final class ModelRunner implements AutoCloseable {
                 metrics.modelRun(System.nanoTime() - start, true);
             } catch (RuntimeException e) {
                 metrics.modelRun(System.nanoTime() - start, false);
-                String reason = control.isCancelled()
-                        ? "model run for " + what + " exceeded the time limit of " + timeLimit.toMillis() + " ms"
-                        : "model run for " + what + " failed";
-                result.completeExceptionally(new IrisError.Unavailable(reason, RETRY_AFTER, e));
+                if (control.isCancelled()) {
+                    result.completeExceptionally(new IrisError.Unavailable("model run for " + what
+                            + " exceeded the time limit of " + timeLimit.toMillis() + " ms", RETRY_AFTER, e));
+                } else if (e instanceof OrtException) {
+                    result.completeExceptionally(new IrisError.Unavailable("model run for " + what + " failed",
+                            RETRY_AFTER, e));
+                } else {
+                    result.completeExceptionally(e);
+                }
             } finally {
                 deadline.cancel(false);
             }

@@ -15,10 +15,6 @@ import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * The render pipeline: plan the size, pick the pixels (the stored LR when the output is no larger than it,
@@ -142,22 +138,6 @@ public final class Renderer {
     }
 
     private <T> T await(CompletableFuture<T> future, String what) {
-        try {
-            return future.get(timeLimit.toMillis() + 1000, TimeUnit.MILLISECONDS);
-        } catch (ExecutionException | CompletionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof RuntimeException r) {
-                throw r;
-            }
-            if (cause instanceof Error err) {
-                throw err;
-            }
-            throw new IllegalStateException(what + " failed", cause);
-        } catch (TimeoutException e) {
-            throw new IrisError.Unavailable(what + " is taking too long", Duration.ofSeconds(2), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IrisError.Unavailable(what + " was interrupted", Duration.ofSeconds(1), e);
-        }
+        return Futures.await(future, timeLimit.plusSeconds(1), what, Duration.ofSeconds(2));
     }
 }
