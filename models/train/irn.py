@@ -12,6 +12,11 @@ import torch.nn.functional as F
 class DenseBlock(nn.Module):
     """Five 3x3 convolutions with dense connections; conv5 starts at zero."""
 
+    # Training may run the sub-networks under bfloat16 autocast (train.py --bf16). Only
+    # here: the Haar transform and the coupling sums stay float32, because the detail the
+    # LR hides sits below 1/255, finer than bfloat16 resolves near 1.0.
+    bf16 = False
+
     def __init__(self, channel_in, channel_out, gc=32, bias=True):
         super().__init__()
         self.conv1 = nn.Conv2d(channel_in, gc, 3, 1, 1, bias=bias)
@@ -30,6 +35,12 @@ class DenseBlock(nn.Module):
             self.conv5.bias.data.zero_()
 
     def forward(self, x):
+        if self.bf16:
+            with torch.autocast(x.device.type, dtype=torch.bfloat16):
+                return self._dense(x).float()
+        return self._dense(x)
+
+    def _dense(self, x):
         x1 = self.lrelu(self.conv1(x))
         x2 = self.lrelu(self.conv2(torch.cat((x, x1), 1)))
         x3 = self.lrelu(self.conv3(torch.cat((x, x1, x2), 1)))

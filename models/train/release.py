@@ -92,7 +92,11 @@ def main():
                     "(models/train/DATA.md, models/train/dataset.json)",
             "iterations": ck["step"], "batch": cfg["batch"], "patch": cfg["patch"],
             "optimizer": f"Adam lr {cfg['lr']} betas (0.9,0.999) wd {cfg['weight_decay']} clip {cfg['clip']}",
-            "schedule": cfg["sched"] + (f" milestones {cfg['milestones']}" if cfg["sched"] == "multistep" else ""),
+            "schedule": cfg["sched"] + (f" milestones {cfg['milestones']}" if cfg["sched"] == "multistep"
+                                        else f" over {cfg['total_steps']} steps, warm-up {cfg.get('warmup', 0)}"),
+            "init_from": (f"models/train/runs/{cfg['init_from']} step {cfg.get('init_from_step')}"
+                          if cfg.get("init_from") else None),
+            "subnet_precision": "bfloat16 autocast" if cfg.get("bf16") else "float32",
             "loss_weights_mean_reduced": cfg["loss_weights"],
             "lr_target": "PyTorch bicubic (a=-0.75) with antialias=True",
             "run": f"models/train/runs/{a.run}",

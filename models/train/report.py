@@ -77,6 +77,25 @@ def fmt(x, n=2):
     return "—" if x is None else f"{x:.{n}f}"
 
 
+def val_rows(run, upto=None):
+    """(run, cumulative step, PSNR-Y, bicubic PSNR-Y, LR PSNR-Y) for a run and, when it was
+    started with --init-from, the run it started from (up to the step it copied)."""
+    d = os.path.join(HERE, "runs", run)
+    cfg = json.load(open(os.path.join(d, "config.json")))
+    rows, offset = [], 0
+    if cfg.get("init_from"):
+        offset = cfg["init_from_step"]
+        rows = val_rows(cfg["init_from"], offset)
+    vp = os.path.join(d, "val.log")
+    if os.path.exists(vp):
+        for line in open(vp).read().strip().split("\n")[1:]:
+            f = line.split("\t")
+            st = int(f[0])
+            if upto is None or st <= upto:
+                rows.append((run, offset + st, float(f[1]), float(f[2]), float(f[3])))
+    return rows
+
+
 def main():
     out = [HEAD, "## Results\n"]
     rows = []
@@ -102,21 +121,23 @@ def main():
     out += rows
     out.append("")
     out.append("### Validation curve during training\n")
-    out.append("From `models/train/runs/<id>/val.log`: PSNR-Y of the z = 0 restore on 320×320 "
+    out.append("![validation curves](training-curves.png)\n")
+    out.append("From `models/train/runs/<run>/val.log` (steps counted across a warm start): PSNR-Y of the z = 0 restore on 320×320 "
                "centre crops of the val photos (a smaller, faster set than the table above, so "
                "the absolute numbers differ), vs bicubic→bicubic on the same crops.\n")
     for mid in IDS:
-        vp = os.path.join(HERE, "runs", mid, "val.log")
-        if not os.path.exists(vp):
+        p = os.path.join(MODELS, mid, "model.json")
+        if not os.path.exists(p):
             continue
-        lines = [l.split("\t") for l in open(vp).read().strip().split("\n")[1:]]
-        if not lines:
+        run = os.path.basename(json.load(open(p))["training"]["run"])
+        rows = val_rows(run)
+        if not rows:
             continue
-        out.append(f"**{mid}** (bicubic→bicubic {float(lines[0][2]):.2f} dB)\n")
-        out.append("| step | PSNR-Y | gain vs bicubic | LR vs bicubic LR |")
-        out.append("|---|---|---|---|")
-        for l in lines:
-            out.append(f"| {l[0]} | {float(l[1]):.2f} | {float(l[1]) - float(l[2]):+.2f} | {float(l[3]):.2f} |")
+        out.append(f"**{mid}** (bicubic→bicubic {rows[0][3]:.2f} dB)\n")
+        out.append("| run | step | PSNR-Y | gain vs bicubic | LR vs bicubic LR |")
+        out.append("|---|---|---|---|---|")
+        for r, st, p_hr, p_bic, p_lr in rows:
+            out.append(f"| {r} | {st} | {p_hr:.2f} | {p_hr - p_bic:+.2f} | {p_lr:.2f} |")
         out.append("")
     status = os.path.join(MODELS, "STATUS.md")
     if os.path.exists(status):
