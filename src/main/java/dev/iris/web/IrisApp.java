@@ -79,16 +79,24 @@ public final class IrisApp implements AutoCloseable {
         }
     }
 
-    /** Ingests each image of the demo directory whose asset does not exist yet; returns the names ingested. */
+    /**
+     * Ingests each image of the demo directory whose asset does not exist yet, or was made for another network than
+     * the one now loaded for the demo scale: an LR restores only with the network that made it, and for demo images
+     * the original is at hand. Returns the names ingested.
+     */
     public List<String> ingestDemos() {
         Optional<Path> dir = config.assets().demoDir().filter(Files::isDirectory);
         if (dir.isEmpty() || ingester == null) {
             return List.of();
         }
+        Optional<String> demoNetwork = models.flatMap(m -> m.forScale(config.assets().demoScale()))
+                .map(rescaler -> rescaler.pack().card().upSha256());
         try (Stream<Path> files = Files.list(dir.get())) {
             return files.filter(f -> f.getFileName().toString().matches("(?i).+\\.(jpe?g|png|webp)"))
                     .sorted()
-                    .filter(f -> store.find(AssetName.fromFileName(f.getFileName().toString())).isEmpty())
+                    .filter(f -> store.find(AssetName.fromFileName(f.getFileName().toString()))
+                            .filter(meta -> demoNetwork.map(meta.modelSha256()::equalsIgnoreCase).orElse(true))
+                            .isEmpty())
                     .map(this::ingestDemo)
                     .toList();
         } catch (IOException e) {
