@@ -14,14 +14,27 @@ public final class BenchReport {
 
     private BenchReport() {}
 
-    public static String markdown(BenchRun run, boolean preliminary) {
+    /**
+     * Whether other work was running when the bench started: a 1-minute load average (the first field of
+     * {@code /proc/loadavg}) above half the cores. An unreadable load average counts as busy.
+     */
+    static boolean busy(String loadAverage, int cores) {
+        try {
+            return Double.parseDouble(loadAverage.strip().split("\\s+")[0]) > cores / 2.0;
+        } catch (NumberFormatException e) {
+            return true;
+        }
+    }
+
+    public static String markdown(BenchRun run) {
         StringBuilder md = new StringBuilder();
         md.append("# iris benchmarks\n\n");
-        if (preliminary) {
-            md.append("> **PRELIMINARY.** Taken on a busy machine: its 2 cores were shared with two model trainings "
-                    + "and another engineer's builds while this ran (load average below). Absolute numbers are "
-                    + "pessimistic and noisy; the ratios, measured in the same run against the same server and "
-                    + "load generator, are the more meaningful part. Re-run on a quiet machine before quoting.\n\n");
+        if (busy(run.loadBefore(), run.machine().cores())) {
+            md.append("> **Taken on a busy machine:** the 1-minute load average was `").append(run.loadBefore())
+                    .append("` on ").append(run.machine().cores()).append(" cores when this run started, so other "
+                    + "work shared the cores. Absolute numbers are pessimistic and noisy; the ratios, measured in "
+                    + "the same run against the same server and load generator, mean more. Re-run on a quiet "
+                    + "machine before quoting.\n\n");
         }
         md.append("## Machine and command\n\n");
         MachineInfo m = run.machine();

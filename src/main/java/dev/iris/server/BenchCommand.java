@@ -128,7 +128,7 @@ final class BenchCommand {
                     + serving.scale() + ")", ingestMs, latency, throughput, load, config.serving().enlarge(),
                     (System.nanoTime() - started) / 1e9);
             Files.createDirectories(out.toAbsolutePath().getParent());
-            Files.writeString(out, BenchReport.markdown(run, true));
+            Files.writeString(out, BenchReport.markdown(run));
             System.out.println("iris bench: wrote " + out);
             return 0;
         } catch (IOException e) {
