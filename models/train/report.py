@@ -23,8 +23,10 @@ Each `models/<id>/` holds the ONNX pair the server uses, and its provenance:
 | `comparison.png` | HR crop · bicubic down+up · iris restore · iris LR (nearest-upscaled), 2x zoom, PSNR-Y in the labels |
 | `eval.json` | per-photo metrics |
 
-Produced by `models/train/release.sh <id>` from `models/train/runs/<id>/last.pt`
-(export + evaluation in one command; re-run it after more training). Training, resuming
+Produced by `models/train/release.sh <run>` from `models/train/runs/<run>/last.pt` into
+`models/<model id>/` (export + evaluation in one command; re-run it after more training).
+The shipped pair comes from runs `irn-x2-r2` and `irn-x4-r2`, warm-started from the
+first-session runs `irn-x2-small` and `irn-x4-small` (`model.json` → `training`). Training, resuming
 and the environment are described in `models/train/README.md`. Converted official IRN
 checkpoints go to `models/irn-x2-official/` etc. via `models/train/convert_irn.py`.
 
@@ -54,7 +56,8 @@ each instead of one after the other: on 2 cores two 1-thread processes get more 
 done than one 2-thread process (small convolutions scale poorly across threads), and it is
 the only way x4 gets trained at all in one session. Measured in the runs: ~1.5 s/step
 each when nothing else runs, ~2–2.5 s/step while the Java build or an export/evaluation
-shares the cores.
+shares the cores; with the sub-networks under bfloat16 autocast (`--bf16`, second runs)
+0.95–1.05 s/step.
 
 ## Evaluation protocol
 
