@@ -142,13 +142,7 @@ public final class ConfigLoader {
     }
 
     private int integer(String key, int fallback, int min, int max) {
-        return parsed(key, fallback, "an integer " + min + ".." + max, v -> {
-            int n = Integer.parseInt(v);
-            if (n < min || n > max) {
-                throw new IllegalArgumentException();
-            }
-            return n;
-        });
+        return (int) longValue(key, fallback, min, max); // the bounds keep it within int
     }
 
     private long longValue(String key, long fallback, long min, long max) {
