@@ -170,7 +170,7 @@ def main():
     run_dir = os.path.join(HERE, "runs", a.run)
     os.makedirs(run_dir, exist_ok=True)
     ckpt_path = os.path.join(run_dir, "last.pt")
-    cfg = {k: v for k, v in vars(a).items() if k not in TUNABLE and k != "run"}
+    cfg = {k: v for k, v in vars(a).items() if k not in TUNABLE and k not in ("run", "model_id")}
     cfg["blocks"] = list(a.blocks)
     cfg["loss_weights"] = LOSS_W[a.scale]
     cfg["id"] = a.model_id or a.run
