@@ -7,7 +7,16 @@ package dev.iris.image;
  * @param maxDimension largest width or height accepted
  */
 public record DecodeLimits(long maxPixels, int maxDimension) {
+    /** The largest side JPEG and PNG headers can state: above it there is nothing to guard against. */
+    public static final int MAX_DIMENSION = 65_535;
+
+    /** At most {@code maxPixels}, any side up to {@link #MAX_DIMENSION}. */
+    public static DecodeLimits ofPixels(long maxPixels) {
+        return new DecodeLimits(maxPixels, MAX_DIMENSION);
+    }
+
+    /** The default source limit, 50 megapixels (also {@code limits.maxSourcePixels}' default). */
     public static DecodeLimits defaults() {
-        return new DecodeLimits(50_000_000L, 30_000);
+        return ofPixels(50_000_000L);
     }
 }

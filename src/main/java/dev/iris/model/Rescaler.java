@@ -25,8 +25,8 @@ public final class Rescaler {
 
     /** @param tileLr largest LR side restored in one run; larger LRs are restored in overlapping tiles */
     public Rescaler(ModelPack pack, int tileLr) {
-        if (tileLr < 16) {
-            throw new IllegalArgumentException("tile side must be at least 16 LR pixels, got " + tileLr);
+        if (tileLr < 1) { // the configured minimum is the loader's (models.tileLr)
+            throw new IllegalArgumentException("tile side must be positive, got " + tileLr);
         }
         this.pack = pack;
         this.tileLr = tileLr;

@@ -6,8 +6,8 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
 /**
- * ORT run options with a terminate flag, so that another thread can cancel a run in flight (a request that timed
- * out or whose client went away). Thread-safe; use it for one request, then close it after its runs returned.
+ * ORT run options with a terminate flag, so that another thread can cancel a run in flight (one that ran past its
+ * time limit). Thread-safe; use it for one piece of work, then close it after its runs returned.
  *
  * <p>A cancelled run throws {@link OrtException}; {@link #isCancelled()} tells that failure apart from others.
  * The flag stays set, so a control that was cancelled cancels every later run that uses it.

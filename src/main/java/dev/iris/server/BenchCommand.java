@@ -20,7 +20,7 @@ import dev.iris.image.Rgb8Image;
 import dev.iris.model.ModelException;
 import dev.iris.model.Rescaler;
 import dev.iris.ort.RunControl;
-import dev.iris.web.IrisApp;
+import dev.iris.app.IrisApp;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

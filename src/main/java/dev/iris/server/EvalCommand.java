@@ -6,7 +6,7 @@ import dev.iris.bench.Evaluation;
 import dev.iris.config.IrisConfig;
 import dev.iris.model.ModelException;
 import dev.iris.model.Rescaler;
-import dev.iris.web.IrisApp;
+import dev.iris.app.IrisApp;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -2,8 +2,8 @@ package dev.iris.server;
 
 import dev.iris.config.IrisConfig;
 import dev.iris.web.AdminServlet;
-import dev.iris.web.IrisApp;
-import dev.iris.web.IrisContextListener;
+import dev.iris.app.IrisApp;
+import dev.iris.web.IrisServices;
 import dev.iris.web.IrisFilter;
 import jakarta.servlet.DispatcherType;
 import java.util.EnumSet;
@@ -50,7 +50,7 @@ public final class IrisServer implements AutoCloseable {
         jetty.addConnector(connector);
 
         ServletContextHandler context = new ServletContextHandler("/");
-        context.setAttribute(IrisContextListener.APP_ATTRIBUTE, app);
+        context.setAttribute(IrisServices.ATTRIBUTE, app);
         context.setBaseResourceAsPath(config.server().webappDir().toAbsolutePath());
         context.setWelcomeFiles(new String[] {"index.html"});
         context.setProtectedTargets(new String[] {"/WEB-INF", "/META-INF"});

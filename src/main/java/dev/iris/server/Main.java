@@ -9,7 +9,7 @@ import dev.iris.config.IrisConfig;
 import dev.iris.model.ModelException;
 import dev.iris.ort.OrtException;
 import dev.iris.ort.RunControl;
-import dev.iris.web.IrisApp;
+import dev.iris.app.IrisApp;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -170,17 +170,15 @@ public final class Main {
         }
         int scale = Integer.parseInt(scaleText);
         try (IrisApp app = IrisApp.start(config)) {
-            Ingester ingester = app.ingester().orElseThrow(() -> new ModelException("no model loaded"));
+            app.ingester().orElseThrow(() -> new ModelException("no model loaded"));
             int failures = 0;
             for (Path file : files(paths)) {
-                try (RunControl control = app.ort().newRunControl()) {
-                    AssetName name = AssetName.fromFileName(file.getFileName().toString());
-                    AssetMeta meta = ingester.ingest(
-                            new Ingester.Request(name, Files.readAllBytes(file), scale, model), control);
+                try {
+                    AssetMeta meta = app.ingestFile(file, scale, model);
                     System.out.printf(Locale.ROOT, "%s -> %s (%dx%d, LR %dx%d, x%d %s, round trip %.2f dB)%n",
                             file, meta.name(), meta.width(), meta.height(), meta.lrWidth(), meta.lrHeight(),
                             meta.scale(), meta.modelId(), meta.roundTripPsnrY());
-                } catch (IOException | RuntimeException e) { // one bad file must not stop the rest
+                } catch (RuntimeException e) { // one bad file must not stop the rest
                     failures++;
                     System.err.println(file + ": " + e.getMessage());
                 }

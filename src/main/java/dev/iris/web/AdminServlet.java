@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.iris.asset.AssetMeta;
 import dev.iris.asset.AssetName;
 import dev.iris.asset.Ingester;
+import dev.iris.model.Futures;
+import dev.iris.render.EncodedImage;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -26,13 +28,11 @@ public final class AdminServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private transient IrisApp app;
-    private transient Health health;
+    private transient IrisServices services;
 
     @Override
     public void init() throws ServletException {
-        app = IrisContextListener.app(getServletContext());
-        health = new Health(app);
+        services = IrisServices.of(getServletContext());
     }
 
     @Override
@@ -41,26 +41,25 @@ public final class AdminServlet extends HttpServlet {
         String method = request.getMethod();
         try {
             if (path.equals("/health") && isRead(method)) {
-                writeJson(request, response, 200, health.report());
+                writeJson(request, response, 200, services.health());
             } else if (path.equals("/metrics") && isRead(method)) {
-                writeText(request, response, app.metrics().prometheus(app.caches().stats(), app.caches().bytes(),
-                        app.runner().active(), app.runner().queued()));
+                writeText(request, response, services.scrape());
             } else if (path.startsWith("/baseline/") && path.endsWith(".png") && isRead(method)) {
                 baseline(request, response, path.substring("/baseline/".length(), path.length() - 4));
             } else if (path.equals("/assets") && isRead(method)) {
                 authorize(request);
-                writeJson(request, response, 200, app.store().list().stream().map(AdminServlet::describe).toList());
+                writeJson(request, response, 200, services.store().list().stream().map(AdminServlet::describe).toList());
             } else if (path.startsWith("/assets/")) {
                 authorize(request);
                 // An authorised upload is read before it is judged, so that a 4xx never races the client still
                 // sending its body (the connection would be reset under it).
-                byte[] body = method.equals("PUT") ? readBody(request, app.config().assets().maxUploadBytes()) : null;
+                byte[] body = method.equals("PUT") ? readBody(request, services.config().assets().maxUploadBytes()) : null;
                 AssetName name = AssetName.parse(path.substring("/assets/".length())).orElseThrow(
                         () -> new IrisError.BadRequest("expected an asset name (letters, digits, '.', '_', '-') "
                                 + "in the path, got " + RequestParser.quote(path.substring(8))));
                 switch (method) {
                     case "PUT" -> ingest(request, response, name, body);
-                    case "GET", "HEAD" -> writeJson(request, response, 200, describe(app.store().find(name)
+                    case "GET", "HEAD" -> writeJson(request, response, 200, describe(services.store().find(name)
                             .orElseThrow(() -> new IrisError.NotFound("no asset named " + name))));
                     default -> throw new IrisError.BadRequest("method " + method + " not allowed here; use PUT or GET");
                 }
@@ -74,16 +73,16 @@ public final class AdminServlet extends HttpServlet {
 
     /** {@code GET /iris/baseline/{name}.png}: the bicubic enlargement of the stored LR, for comparisons. */
     private void baseline(HttpServletRequest request, HttpServletResponse response, String name) throws IOException {
-        AssetMeta meta = AssetName.parse(name).flatMap(app.store()::find)
+        AssetMeta meta = AssetName.parse(name).flatMap(services.store()::find)
                 .orElseThrow(() -> new IrisError.NotFound("no asset named " + RequestParser.quote(name)));
-        EncodedImage image = app.renderer().bicubicBaseline(meta);
-        response.setHeader("Cache-Control", "public, max-age=" + app.config().serving().maxAge().toSeconds());
+        EncodedImage image = services.renderer().bicubicBaseline(meta);
+        response.setHeader("Cache-Control", "public, max-age=" + services.config().serving().maxAge().toSeconds());
         write(request, response, 200, image.format().mediaType(), image.bytes());
     }
 
     private void ingest(HttpServletRequest request, HttpServletResponse response, AssetName name, byte[] body)
             throws IOException {
-        Ingester ingester = app.ingester().orElseThrow(() -> new IrisError.Unavailable(
+        Ingester ingester = services.ingester().orElseThrow(() -> new IrisError.Unavailable(
                 "ingest is unavailable: no model is loaded", java.time.Duration.ofSeconds(60), null));
         int scale = switch (Optional.ofNullable(request.getParameter("scale")).orElse("2")) {
             case "2" -> 2;
@@ -94,13 +93,13 @@ public final class AdminServlet extends HttpServlet {
         if (body.length == 0) {
             throw new IrisError.BadRequest("empty body: send the image file as the request body");
         }
-        boolean existed = app.store().find(name).isPresent();
+        boolean existed = services.store().find(name).isPresent();
         var ingest = new Ingester.Request(name, body, scale, Optional.ofNullable(request.getParameter("model")));
-        AssetMeta meta = Futures.await(app.runner().submit("ingest of " + name, control -> ingester.ingest(ingest,
-                control)), app.config().limits().requestTimeout().multipliedBy(2), "ingest of " + name,
+        AssetMeta meta = Futures.await(services.runner().submit("ingest of " + name, control -> ingester.ingest(ingest,
+                control)), services.config().limits().requestTimeout().multipliedBy(2), "ingest of " + name,
                 java.time.Duration.ofSeconds(5));
         response.setHeader("Location", request.getRequestURL().toString()
-                .replaceFirst("/iris/assets/.*$", app.config().serving().prefix() + name + ".png"));
+                .replaceFirst("/iris/assets/.*$", services.config().serving().prefix() + name + ".png"));
         writeJson(request, response, existed ? 200 : 201, describe(meta));
     }
 
@@ -120,7 +119,7 @@ public final class AdminServlet extends HttpServlet {
     }
 
     private void authorize(HttpServletRequest request) {
-        String token = app.config().assets().ingestToken().orElseThrow(() -> new IrisError.Forbidden(
+        String token = services.config().assets().ingestToken().orElseThrow(() -> new IrisError.Forbidden(
                 "asset endpoints are disabled: set assets.ingestToken in conf/iris.properties"));
         String header = Optional.ofNullable(request.getHeader("Authorization")).orElse("");
         byte[] given = header.startsWith("Bearer ") ? header.substring(7).strip().getBytes(StandardCharsets.UTF_8)

@@ -4,17 +4,22 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.iris.asset.AssetException;
 import dev.iris.asset.IngestException;
 import dev.iris.image.ImageException;
+import dev.iris.model.ModelUnavailable;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The one place that turns failures into HTTP responses: a status and a JSON body
- * {@code {"status":400,"error":"<one line>"}}, never a stack trace. 4xx are logged at debug without a trace;
- * 5xx once, with the cause. Stateless.
+ * {@code {"status":400,"error":"<one line>"}}. What the client reads and what the log gets are kept apart: the
+ * body carries only messages written for clients (about their input, or that the server is busy); a server-side
+ * failure answers a fixed line with a reference that its log entry carries too, never the exception's text, which
+ * may name files or internals. Stateless.
  */
 final class ErrorResponses {
     private static final System.Logger LOG = System.getLogger(ErrorResponses.class.getName());
@@ -25,42 +30,48 @@ final class ErrorResponses {
     /** The problem a failure amounts to, logging server-side ones. */
     static Problem toProblem(Throwable failure) {
         return switch (failure) {
-            case IrisError.Unavailable e -> {
+            case ModelUnavailable e -> {
                 // A full queue is back-pressure working as designed; a failed or timed-out run is worth a look.
                 LOG.log(e.getCause() == null ? Level.DEBUG : Level.WARNING, e.getMessage(), e.getCause());
-                yield new Problem(e.status(), e.getMessage());
+                yield new Problem(503, e.getMessage());
             }
             case IrisError e -> new Problem(e.status(), e.getMessage());
             case ImageException e -> new Problem(415, e.getMessage());
             case IngestException e -> new Problem(400, e.getMessage());
-            case AssetException e -> {
-                LOG.log(Level.ERROR, e.getMessage(), e);
-                yield new Problem(500, "storage error: " + e.getMessage());
-            }
-            default -> {
-                LOG.log(Level.ERROR, "unexpected failure", failure);
-                yield new Problem(500, "internal error");
-            }
+            case AssetException e -> internal("storage error", e);
+            default -> internal("internal error", failure);
         };
     }
 
+    /** A 500 whose body says only {@code what} and a reference to the log entry that has the details. */
+    private static Problem internal(String what, Throwable failure) {
+        String reference = Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16);
+        LOG.log(Level.ERROR, what + " (ref " + reference + "): " + failure.getMessage(), failure);
+        return new Problem(500, what + " (ref " + reference + ")");
+    }
+
     static void send(HttpServletResponse response, Throwable failure) throws IOException {
-        send(response, toProblem(failure), failure instanceof IrisError.Unavailable u ? u : null);
+        Duration retryAfter = switch (failure) {
+            case ModelUnavailable e -> e.retryAfter();
+            case IrisError.Unavailable e -> e.retryAfter();
+            default -> null;
+        };
+        send(response, toProblem(failure), retryAfter);
     }
 
     static void send(HttpServletResponse response, Problem problem) throws IOException {
         send(response, problem, null);
     }
 
-    private static void send(HttpServletResponse response, Problem problem, IrisError.Unavailable unavailable)
+    private static void send(HttpServletResponse response, Problem problem, Duration retryAfter)
             throws IOException {
         if (response.isCommitted()) {
             return;
         }
         response.reset();
         response.setStatus(problem.status());
-        if (unavailable != null) {
-            response.setHeader("Retry-After", Long.toString(Math.max(1, unavailable.retryAfter().toSeconds())));
+        if (retryAfter != null) {
+            response.setHeader("Retry-After", Long.toString(Math.max(1, retryAfter.toSeconds())));
         }
         response.setHeader("Cache-Control", "no-store");
         Map<String, Object> body = new LinkedHashMap<>();

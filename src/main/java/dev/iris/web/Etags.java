@@ -1,5 +1,6 @@
 package dev.iris.web;
 
+import dev.iris.render.ImageRequest;
 import dev.iris.asset.AssetMeta;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

@@ -1,8 +1,13 @@
 package dev.iris.web;
 
 import dev.iris.asset.AssetMeta;
-import dev.iris.image.Encoder;
-import dev.iris.image.ImageFormat;
+import dev.iris.asset.AssetName;
+import dev.iris.asset.AssetStore;
+import dev.iris.render.EncodedImage;
+import dev.iris.render.ImageRequest;
+import dev.iris.render.Renderer;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.Timer;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.FilterConfig;
@@ -17,92 +22,99 @@ import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
 /**
- * Serves assets at any size: {@code GET|HEAD {prefix}{name}.{ext}?w=&h=&fit=&dpr=&q=&fm=&v=}. A path that names no
- * asset goes on down the chain untouched, so static files under the same prefix keep working. Thread-safe.
+ * Serves assets at any size: {@code GET|HEAD {prefix}{name}.{ext}?w=&h=&fit=&dpr=&q=&fm=&v=&s=}. A path that names
+ * no asset goes on down the chain untouched, so static files under the same prefix keep working. Thread-safe.
  *
- * <p>The {@link IrisApp} comes from the servlet context attribute {@link IrisContextListener#APP_ATTRIBUTE},
- * set by {@link IrisContextListener} in a WAR or by the embedded server.
+ * <p>{@link #serve} is the whole request in order; each step is its own small class. The services come from the
+ * servlet context ({@link IrisServices#of}), put there by the embedded server or, in a WAR, by the listener.
  */
 public final class IrisFilter implements Filter {
-    private IrisApp app;
     private RequestParser parser;
     private UrlSignatures signatures;
+    private AssetStore store;
+    private Negotiator negotiator;
+    private CachingHeaders caching;
+    private Renderer renderer;
+    private Meter.MeterProvider<Timer> requests;
+    private IrisServices services;
     private String prefix;
 
     @Override
     public void init(FilterConfig filterConfig) throws ServletException {
-        app = IrisContextListener.app(filterConfig.getServletContext());
-        parser = new RequestParser(app.config().serving(), app.config().limits());
-        signatures = new UrlSignatures(app.config().serving().signingKeys());
-        prefix = app.config().serving().prefix();
+        services = IrisServices.of(filterConfig.getServletContext());
+        var serving = services.config().serving();
+        parser = new RequestParser(serving, services.config().limits());
+        signatures = new UrlSignatures(serving.signingKeys());
+        store = services.store();
+        negotiator = new Negotiator(serving.acceptWebp());
+        caching = new CachingHeaders(serving.maxAge());
+        renderer = services.renderer();
+        requests = Timer.builder("iris.http.requests").description("Image requests by response status")
+                .publishPercentileHistogram().withRegistry(services.meters());
+        prefix = serving.prefix();
     }
 
     @Override
     public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain)
             throws IOException, ServletException {
-        if (!(req instanceof HttpServletRequest request) || !(res instanceof HttpServletResponse response)
-                || !(request.getMethod().equals("GET") || request.getMethod().equals("HEAD"))) {
-            chain.doFilter(req, res);
-            return;
-        }
-        Optional<String> path = pathUnderPrefix(request);
+        Optional<String> path = req instanceof HttpServletRequest r && isRead(r) ? pathUnderPrefix(r) : Optional.empty();
         if (path.isEmpty()) {
             chain.doFilter(req, res);
             return;
         }
-        long start = System.nanoTime();
-        ParseResult parsed = parser.parse(path.get(), request.getParameterMap());
+        HttpServletRequest request = (HttpServletRequest) req;
+        HttpServletResponse response = (HttpServletResponse) res;
+        request.getParameterMap(); // a malformed query fails here, answered by the container as its own 400
+        Timer.Sample sample = Timer.start(services.meters());
         try {
-            switch (parsed) {
-                case ParseResult.NotOurs n -> {
-                    chain.doFilter(req, res);
-                    return;
-                }
-                case ParseResult.Rejected r -> {
-                    if (app.store().find(r.name()).isEmpty()) {
-                        chain.doFilter(req, res);
-                        return;
-                    }
-                    ErrorResponses.send(response, r.problem());
-                }
-                case ParseResult.Parsed p -> {
-                    Optional<AssetMeta> meta = app.store().find(p.request().name());
-                    if (meta.isEmpty()) {
-                        chain.doFilter(req, res);
-                        return;
-                    }
-                    if (signatures.enabled() && !signatures.verify(request.getRequestURI(), request.getQueryString())) {
-                        throw new IrisError.Forbidden("missing or invalid URL signature (s=)");
-                    }
-                    serve(request, response, p.request(), meta.get());
-                }
-            }
+            serve(path.get(), request, response, chain);
         } catch (RuntimeException e) {
             ErrorResponses.send(response, e);
         }
-        app.metrics().request(response.getStatus(), System.nanoTime() - start);
+        sample.stop(requests.withTags("status", Integer.toString(response.getStatus())));
     }
 
-    private void serve(HttpServletRequest request, HttpServletResponse response, ImageRequest asked,
-            AssetMeta meta) throws IOException {
-        boolean negotiable = app.config().serving().acceptWebp() && !asked.explicitFormat();
-        ImageRequest req = negotiable && acceptsWebp(request) ? asked.withFormat(ImageFormat.WEBP) : asked;
-        if (!Encoder.supports(req.format())) {
-            throw new IrisError.BadRequest(req.format().extension() + " output is not available on this server");
-        }
-        String etag = Etags.of(meta, req);
-        response.setHeader("ETag", etag);
-        boolean versioned = asked.version().map(v -> v.equals(meta.version())).orElse(false);
-        response.setHeader("Cache-Control", "public, max-age=" + app.config().serving().maxAge().toSeconds()
-                + (versioned ? ", immutable" : ""));
-        if (negotiable) {
-            response.setHeader("Vary", "Accept");
-        }
-        if (Etags.matches(request.getHeader("If-None-Match"), etag)) {
-            response.setStatus(HttpServletResponse.SC_NOT_MODIFIED);
+    /** One image request: parse → authorise → find the asset → negotiate → conditional → render → respond. */
+    private void serve(String path, HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws IOException, ServletException {
+        ParseResult parsed = parser.parse(path, request.getParameterMap());          // a 400 kept as a value
+        if (parsed instanceof ParseResult.NotOurs) {
+            chain.doFilter(request, response);
             return;
         }
-        EncodedImage image = app.renderer().render(req, meta);
+        signatures.check(request.getRequestURI(), request.getQueryString());         // 403, before any lookup
+        Optional<AssetMeta> asset = store.find(nameOf(parsed));
+        if (asset.isEmpty()) {
+            chain.doFilter(request, response);                                      // a static file, maybe
+            return;
+        }
+        ImageRequest asked = requestOf(parsed);                                     // its 400, now that it matters
+        Negotiator.Negotiated out = negotiator.choose(asked, request.getHeader("Accept"));
+        if (caching.notModified(asset.get(), asked, out, request, response)) {      // ETag, Cache-Control, 304
+            return;
+        }
+        EncodedImage image = renderer.render(asset.get(), out.request());           // plan → pixels → resample → encode
+        respond(request, response, image);
+    }
+
+    private static AssetName nameOf(ParseResult parsed) {
+        return switch (parsed) {
+            case ParseResult.Parsed p -> p.request().name();
+            case ParseResult.Rejected r -> r.name();
+            case ParseResult.NotOurs n -> throw new IllegalArgumentException("not an image path");
+        };
+    }
+
+    private static ImageRequest requestOf(ParseResult parsed) {
+        return switch (parsed) {
+            case ParseResult.Parsed p -> p.request();
+            case ParseResult.Rejected r -> throw new IrisError.BadRequest(r.problem().message());
+            case ParseResult.NotOurs n -> throw new IllegalArgumentException("not an image path");
+        };
+    }
+
+    private static void respond(HttpServletRequest request, HttpServletResponse response, EncodedImage image)
+            throws IOException {
         response.setStatus(HttpServletResponse.SC_OK);
         response.setContentType(image.format().mediaType());
         response.setContentLength(image.bytes().length);
@@ -111,9 +123,8 @@ public final class IrisFilter implements Filter {
         }
     }
 
-    private static boolean acceptsWebp(HttpServletRequest request) {
-        String accept = request.getHeader("Accept");
-        return accept != null && accept.contains("image/webp") && Encoder.supports(ImageFormat.WEBP);
+    private static boolean isRead(HttpServletRequest request) {
+        return request.getMethod().equals("GET") || request.getMethod().equals("HEAD");
     }
 
     /** The percent-decoded path after the prefix, if the request is under it. */

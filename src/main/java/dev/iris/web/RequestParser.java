@@ -1,5 +1,6 @@
 package dev.iris.web;
 
+import dev.iris.render.ImageRequest;
 import dev.iris.asset.AssetName;
 import dev.iris.config.IrisConfig;
 import dev.iris.image.Fit;

@@ -53,6 +53,18 @@ final class UrlSignatures {
         return valid;
     }
 
+    /**
+     * Refuses a request without a valid signature, when signing is on. Called before any asset lookup, so an
+     * unsigned request neither costs a store read nor learns whether a name exists.
+     *
+     * @throws IrisError.Forbidden if signing is on and {@code s} is missing or wrong
+     */
+    void check(String path, String rawQuery) {
+        if (enabled() && !verify(path, rawQuery)) {
+            throw new IrisError.Forbidden("missing or invalid URL signature (s=)");
+        }
+    }
+
     static String sign(byte[] key, String message) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");

@@ -1,8 +1,9 @@
 /**
- * HTTP: the Servlet filter that serves assets at any size, the admin endpoints (ingest, health, metrics), the
- * request parser, the render pipeline and its Caffeine caches, and {@link dev.iris.web.IrisApp}, which assembles
- * all of iris from its configuration (so that a WAR can start it from {@code web.xml} alone).
+ * HTTP: the Servlet filter that serves assets at any size ({@link dev.iris.web.IrisFilter#doFilter} reads as the
+ * request's steps), the admin endpoints (ingest, health, metrics), request parsing, URL signatures, content
+ * negotiation, caching headers and the one mapping of failures to responses. It serves the components that
+ * {@code dev.iris.app} assembled ({@link dev.iris.web.IrisServices}) and builds none itself.
  *
- * <p>The only package that imports {@code jakarta.servlet}.
+ * <p>The only package that imports {@code jakarta.servlet}, apart from the WAR's listener in {@code dev.iris.app}.
  */
 package dev.iris.web;

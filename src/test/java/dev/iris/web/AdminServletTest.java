@@ -104,9 +104,14 @@ class AdminServletTest {
         assertEquals(200, metrics.statusCode());
         assertTrue(metrics.headers().firstValue("Content-Type").orElseThrow().startsWith("text/plain; version=0.0.4"));
         String text = new String(metrics.body());
-        assertTrue(text.contains("# TYPE iris_http_request_seconds histogram"), text);
-        assertTrue(text.contains("iris_cache_requests_total{cache=\"encoded\",result=\"hit\"}"), text);
-        assertTrue(text.contains("iris_model_run_seconds_count"), text);
+        // iris's own series (names documented in README) beside Micrometer's standard JVM and Caffeine ones.
+        assertTrue(text.contains("# TYPE iris_http_requests_seconds histogram"), text);
+        assertTrue(text.contains("iris_http_requests_seconds_count{status=\"404\"} "), text);
+        assertTrue(text.contains("cache_gets_total{cache=\"encoded\",result=\"hit\"}"), text);
+        assertTrue(text.contains("iris_cache_bytes{cache=\"source\"}"), text);
+        assertTrue(text.contains("iris_model_runs_queued "), text);
+        assertTrue(text.contains("jvm_memory_used_bytes{"), text);
+        assertTrue(text.contains("jvm_gc_"), text);
     }
 
     private static List<String> files() throws Exception {

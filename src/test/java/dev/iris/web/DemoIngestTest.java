@@ -1,5 +1,6 @@
 package dev.iris.web;
 
+import dev.iris.app.IrisApp;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -17,7 +17,7 @@ class GracefulShutdownTest {
         IrisTestServer iris = IrisTestServer.start(tmp, Map.of("server.shutdownTimeoutMs", "20000"));
         try {
             iris.ingest("photo", "photo.png", iris.firstModelScale());
-            long runs = iris.app().metrics().modelRuns();
+            long runs = iris.app().runner().finished();
             CompletableFuture<HttpResponse<byte[]>> inFlight =
                     CompletableFuture.supplyAsync(() -> iris.get("/img/photo.png"));
             while (iris.app().runner().active() == 0 && !inFlight.isDone()) {
@@ -27,7 +27,7 @@ class GracefulShutdownTest {
             HttpResponse<byte[]> response = inFlight.get();
             assertEquals(200, response.statusCode());
             assertTrue(response.body().length > 0);
-            assertEquals(runs + 1, iris.app().metrics().modelRuns());
+            assertEquals(runs + 1, iris.app().runner().finished());
         } finally {
             iris.close();
         }

@@ -1,5 +1,6 @@
 package dev.iris.web;
 
+import dev.iris.app.IrisApp;
 import dev.iris.asset.AssetMeta;
 import dev.iris.asset.AssetName;
 import dev.iris.asset.Ingester;

@@ -1,5 +1,6 @@
 package dev.iris.web;
 
+import dev.iris.render.ImageRequest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;

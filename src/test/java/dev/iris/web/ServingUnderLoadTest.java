@@ -22,7 +22,7 @@ class ServingUnderLoadTest {
         try (IrisTestServer iris = IrisTestServer.start(tmp, Map.of());
                 ExecutorService pool = Executors.newFixedThreadPool(12)) {
             iris.ingest("photo", "photo.png", iris.firstModelScale());
-            long runsBefore = iris.app().metrics().modelRuns();
+            long runsBefore = iris.app().runner().finished();
             CountDownLatch go = new CountDownLatch(1);
             List<Future<HttpResponse<byte[]>>> responses = new ArrayList<>();
             for (int i = 0; i < 12; i++) {
@@ -36,7 +36,7 @@ class ServingUnderLoadTest {
             for (Future<HttpResponse<byte[]>> response : responses) {
                 assertEquals(200, response.get().statusCode());
             }
-            assertEquals(1, iris.app().metrics().modelRuns() - runsBefore);
+            assertEquals(1, iris.app().runner().finished() - runsBefore);
         }
     }
 
@@ -55,12 +55,11 @@ class ServingUnderLoadTest {
                     assertEquals(200, iris.get("/img/" + name + ".jpg?w=" + w).statusCode());
                 }
             }
-            iris.app().caches().cleanUp();
-            Map<String, Long> bytes = iris.app().caches().bytes();
-            assertTrue(bytes.get("source") <= sourceBudget, bytes.toString());
-            assertTrue(bytes.get("encoded") <= encodedBudget, bytes.toString());
-            assertTrue(bytes.get("encoded") > 0, bytes.toString());
-            assertTrue(iris.app().caches().stats().get("encoded").evictionCount() > 0);
+            var usage = iris.app().caches().usage();
+            assertTrue(usage.get("source").bytes() <= sourceBudget, usage.toString());
+            assertTrue(usage.get("encoded").bytes() <= encodedBudget, usage.toString());
+            assertTrue(usage.get("encoded").bytes() > 0, usage.toString());
+            assertTrue(usage.get("encoded").stats().evictionCount() > 0);
         }
     }
 

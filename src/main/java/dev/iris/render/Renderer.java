@@ -1,4 +1,4 @@
-package dev.iris.web;
+package dev.iris.render;
 
 import dev.iris.asset.AssetMeta;
 import dev.iris.asset.AssetStore;
@@ -9,17 +9,22 @@ import dev.iris.image.ImageFormat;
 import dev.iris.image.ResizePlan;
 import dev.iris.image.Resampler;
 import dev.iris.image.Rgb8Image;
+import dev.iris.model.Futures;
 import dev.iris.model.ModelRegistry;
+import dev.iris.model.ModelRunner;
 import dev.iris.model.Rescaler;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The render pipeline: plan the size, pick the pixels (the stored LR when the output is no larger than it,
- * otherwise the model's restore), resample, encode. Restores and encodings are cached and coalesced, so N
- * concurrent cold requests for one asset run the model once. Thread-safe.
+ * Renders one asset version at one size: plan the size against the original, pick the pixels (the stored LR when
+ * the output needs no more detail than it holds, otherwise the model's restore), resample, encode. Encoded images
+ * and source pixels are cached and coalesced, so N concurrent cold requests for one asset run the model once.
+ * Thread-safe.
  */
 public final class Renderer {
     private static final System.Logger LOG = System.getLogger(Renderer.class.getName());
@@ -31,7 +36,7 @@ public final class Renderer {
     private final IrisConfig.Serving serving;
     private final Duration timeLimit;
     /** Asset versions whose model is gone, each logged once rather than on every render. */
-    private final java.util.Set<String> warnedOrphans = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Set<String> warnedOrphans = ConcurrentHashMap.newKeySet();
 
     public Renderer(AssetStore store, Optional<ModelRegistry> models, ModelRunner runner, ImageCaches caches,
             IrisConfig.Serving serving, Duration timeLimit) {
@@ -43,10 +48,18 @@ public final class Renderer {
         this.timeLimit = timeLimit;
     }
 
-    /** The encoded image for {@code request} of the asset version {@code meta}. */
-    public EncodedImage render(ImageRequest request, AssetMeta meta) {
+    /** The encoded image for {@code request} of the asset version {@code meta}, from the cache when it is there. */
+    public EncodedImage render(AssetMeta meta, ImageRequest request) {
         var key = new ImageCaches.RenderKey(meta.name(), meta.version(), request.canonical());
-        return await(caches.encoded.get(key, () -> encode(request, meta)), "render of " + meta.name());
+        return await(caches.encoded.get(key, () -> renderUncached(meta, request)), "render of " + meta.name());
+    }
+
+    /** The request, step by step. */
+    private EncodedImage renderUncached(AssetMeta meta, ImageRequest request) {
+        ResizePlan plan = plan(request, meta);
+        Pixels source = pixelsFor(plan, meta);
+        Rgb8Image out = Resampler.render(source.image(), source.plan(), Filter.LANCZOS3, serving.background());
+        return encode(out, request.format(), request.quality());
     }
 
     /**
@@ -59,9 +72,7 @@ public final class Renderer {
             Rgb8Image lr = lr(meta);
             int s = meta.scale();
             Rgb8Image up = Resampler.resize(lr, lr.width() * s, lr.height() * s, Filter.BICUBIC);
-            Rgb8Image out = Resampler.crop(up, 0, 0, meta.width(), meta.height());
-            return new EncodedImage(Encoder.encode(out, ImageFormat.PNG, 100), ImageFormat.PNG, out.width(),
-                    out.height());
+            return encode(Resampler.crop(up, 0, 0, meta.width(), meta.height()), ImageFormat.PNG, 100);
         }), "baseline of " + meta.name());
     }
 
@@ -71,17 +82,19 @@ public final class Renderer {
                 serving.enlarge());
     }
 
-    private EncodedImage encode(ImageRequest request, AssetMeta meta) {
-        ResizePlan plan = plan(request, meta);
-        Rgb8Image out;
+    /** Source pixels and the plan that turns them into the output. */
+    record Pixels(Rgb8Image image, ResizePlan plan) {}
+
+    /**
+     * The LR (with {@code plan} moved onto it) when the output fits in it or no model can restore it, else the
+     * model's restore at the original size.
+     */
+    private Pixels pixelsFor(ResizePlan plan, AssetMeta meta) {
         Optional<Rescaler> model = modelFor(meta);
         if (fitsInLr(plan, meta) || model.isEmpty()) {
-            out = Resampler.render(lr(meta), planOnLr(plan, meta), Filter.LANCZOS3, serving.background());
-        } else {
-            out = Resampler.render(restored(meta, model.get()), plan, Filter.LANCZOS3, serving.background());
+            return new Pixels(lr(meta), planOnLr(plan, meta));
         }
-        return new EncodedImage(Encoder.encode(out, request.format(), request.quality()), request.format(),
-                out.width(), out.height());
+        return new Pixels(restored(meta, model.get()), plan);
     }
 
     /** Whether the output needs no more detail than the LR holds: the resize shrinks by at least the scale. */
@@ -123,7 +136,7 @@ public final class Renderer {
         Rgb8Image lr = lr(meta);
         var key = new ImageCaches.SourceKey(meta.name(), meta.version(), ImageCaches.Kind.HR);
         CompletableFuture<Rgb8Image> future = caches.sources.getAsync(key, () ->
-                runner.submit(meta.name(), control -> {
+                runner.submit("restore of " + meta.name(), control -> {
                     Rgb8Image hr = model.restore(lr.withoutAlpha(), meta.width(), meta.height(), control);
                     return lr.hasAlpha() ? hr.withAlpha(upscaledAlpha(lr, meta)) : hr;
                 }));
@@ -135,6 +148,10 @@ public final class Renderer {
         int s = meta.scale();
         Rgb8Image up = Resampler.resize(lr, lr.width() * s, lr.height() * s, Filter.LANCZOS3);
         return Resampler.crop(up, 0, 0, meta.width(), meta.height()).alpha();
+    }
+
+    private static EncodedImage encode(Rgb8Image image, ImageFormat format, int quality) {
+        return new EncodedImage(Encoder.encode(image, format, quality), format, image.width(), image.height());
     }
 
     private <T> T await(CompletableFuture<T> future, String what) {

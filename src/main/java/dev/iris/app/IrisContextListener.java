@@ -1,7 +1,8 @@
-package dev.iris.web;
+package dev.iris.app;
 
 import dev.iris.config.ConfigLoader;
 import dev.iris.config.IrisConfig;
+import dev.iris.web.IrisServices;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
@@ -16,8 +17,7 @@ import java.util.Optional;
  * directory.
  */
 public final class IrisContextListener implements ServletContextListener {
-    /** The servlet-context attribute holding the {@link IrisApp}. */
-    public static final String APP_ATTRIBUTE = IrisApp.class.getName();
+    private static final String APP_ATTRIBUTE = IrisServices.ATTRIBUTE;
 
     @Override
     public void contextInitialized(ServletContextEvent event) {
@@ -42,14 +42,5 @@ public final class IrisContextListener implements ServletContextListener {
                 && context.getAttribute(APP_ATTRIBUTE) instanceof IrisApp app) {
             app.close();
         }
-    }
-
-    /** The app of {@code context}. @throws IllegalStateException if none was started */
-    static IrisApp app(ServletContext context) {
-        if (context.getAttribute(APP_ATTRIBUTE) instanceof IrisApp app) {
-            return app;
-        }
-        throw new IllegalStateException("no IrisApp in the servlet context: register " 
-                + IrisContextListener.class.getName() + " in web.xml");
     }
 }

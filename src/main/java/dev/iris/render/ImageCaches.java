@@ -1,16 +1,20 @@
-package dev.iris.web;
+package dev.iris.render;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.stats.CacheStats;
 import dev.iris.config.IrisConfig;
 import dev.iris.image.Rgb8Image;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
  * The two byte-weighted Caffeine caches: source pixels (decoded LRs and restored HRs, keyed by asset version)
- * and encoded responses. Thread-safe.
+ * and encoded responses. Their statistics are published as Micrometer's standard {@code cache.*} series (tag
+ * {@code cache=source|encoded}) plus {@code iris.cache.bytes}. Thread-safe.
  */
 public final class ImageCaches {
     /** Which pixels of an asset version: the stored LR or the model's restore. */
@@ -24,7 +28,10 @@ public final class ImageCaches {
     final CoalescingCache<RenderKey, EncodedImage> encoded;
     private final IrisConfig.Caches config;
 
-    public ImageCaches(IrisConfig.Caches config) {
+    /** One cache's state, for the health report. */
+    public record Usage(long bytes, long maxBytes, CacheStats stats) {}
+
+    public ImageCaches(IrisConfig.Caches config, MeterRegistry meters) {
         this.config = config;
         this.sources = new CoalescingCache<>(Caffeine.newBuilder()
                 .maximumWeight(config.sourceMaxBytes())
@@ -36,28 +43,27 @@ public final class ImageCaches {
                 .weigher((RenderKey k, EncodedImage v) -> v.weight())
                 .recordStats()
                 .<RenderKey, EncodedImage>build());
+        bind(meters, "source", sources.cache());
+        bind(meters, "encoded", encoded.cache());
     }
 
-    Map<String, CacheStats> stats() {
-        Map<String, CacheStats> stats = new LinkedHashMap<>();
-        stats.put("source", sources.cache().stats());
-        stats.put("encoded", encoded.cache().stats());
-        return stats;
+    private static void bind(MeterRegistry meters, String name, Cache<?, ?> cache) {
+        CaffeineCacheMetrics.monitor(meters, cache, name);
+        Gauge.builder("iris.cache.bytes", cache, ImageCaches::bytesOf).tag("cache", name).baseUnit("bytes")
+                .description("Bytes held by each cache").register(meters);
     }
 
-    /** Weighted bytes held now, per cache. */
-    Map<String, Long> bytes() {
-        Map<String, Long> bytes = new LinkedHashMap<>();
-        bytes.put("source", weight(sources.cache()));
-        bytes.put("encoded", weight(encoded.cache()));
-        return bytes;
+    /** Each cache's bytes, budget and statistics, by name; pending evictions run first, so the sizes are exact. */
+    public Map<String, Usage> usage() {
+        sources.cache().cleanUp();
+        encoded.cache().cleanUp();
+        Map<String, Usage> usage = new LinkedHashMap<>();
+        usage.put("source", new Usage(bytesOf(sources.cache()), config.sourceMaxBytes(), sources.cache().stats()));
+        usage.put("encoded", new Usage(bytesOf(encoded.cache()), config.encodedMaxBytes(), encoded.cache().stats()));
+        return usage;
     }
 
-    Map<String, Long> maxBytes() {
-        return Map.of("source", config.sourceMaxBytes(), "encoded", config.encodedMaxBytes());
-    }
-
-    private static long weight(Cache<?, ?> cache) {
+    private static long bytesOf(Cache<?, ?> cache) {
         return cache.policy().eviction().map(e -> e.weightedSize().orElse(0L)).orElse(0L);
     }
 
@@ -68,11 +74,5 @@ public final class ImageCaches {
     public void invalidateAll() {
         sources.cache().invalidateAll();
         encoded.cache().invalidateAll();
-    }
-
-    /** Runs pending evictions, so that sizes read right after are exact (tests, health). */
-    void cleanUp() {
-        sources.cache().cleanUp();
-        encoded.cache().cleanUp();
     }
 }

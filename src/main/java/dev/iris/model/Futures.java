@@ -1,4 +1,4 @@
-package dev.iris.web;
+package dev.iris.model;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -8,14 +8,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /** Waiting for cached or queued work on a request thread. Stateless. */
-final class Futures {
+public final class Futures {
     private Futures() {}
 
     /**
      * The value of {@code future}, waiting at most {@code timeout}; its own failure is rethrown as it was, and
      * running out of time or being interrupted become a 503 naming {@code what}.
      */
-    static <T> T await(CompletableFuture<T> future, Duration timeout, String what, Duration retryAfter) {
+    public static <T> T await(CompletableFuture<T> future, Duration timeout, String what, Duration retryAfter) {
         try {
             return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException | CompletionException e) {
@@ -28,10 +28,10 @@ final class Futures {
             }
             throw new IllegalStateException(what + " failed", cause);
         } catch (TimeoutException e) {
-            throw new IrisError.Unavailable(what + " is taking too long", retryAfter, e);
+            throw new ModelUnavailable(what + " is taking too long", retryAfter, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IrisError.Unavailable(what + " was interrupted", Duration.ofSeconds(1), e);
+            throw new ModelUnavailable(what + " was interrupted", Duration.ofSeconds(1), e);
         }
     }
 }

@@ -1,4 +1,4 @@
-package dev.iris.web;
+package dev.iris.render;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import java.util.concurrent.CompletableFuture;

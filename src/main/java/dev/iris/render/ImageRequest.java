@@ -1,4 +1,4 @@
-package dev.iris.web;
+package dev.iris.render;
 
 import dev.iris.asset.AssetName;
 import dev.iris.image.Fit;

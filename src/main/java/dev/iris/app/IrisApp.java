@@ -1,4 +1,4 @@
-package dev.iris.web;
+package dev.iris.app;
 
 import dev.iris.asset.AssetName;
 import dev.iris.asset.AssetStore;
@@ -8,10 +8,23 @@ import dev.iris.config.IrisConfig;
 import dev.iris.image.DecodeLimits;
 import dev.iris.model.ModelException;
 import dev.iris.model.ModelRegistry;
+import dev.iris.model.ModelRunner;
 import dev.iris.ort.ExecutionProvider;
 import dev.iris.ort.OrtRuntime;
 import dev.iris.ort.RuntimeOptions;
 import dev.iris.ort.SessionOptions;
+import dev.iris.render.ImageCaches;
+import dev.iris.render.Renderer;
+import dev.iris.web.IrisServices;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
@@ -19,14 +32,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * All of iris, assembled from its configuration: ONNX Runtime, the model packs, the asset store, ingest, the
- * model runner, caches and renderer. Thread-safe; one per server (embedded or WAR), closed on shutdown.
+ * The composition root: turns the configuration into components (ONNX Runtime, the model packs, the asset store,
+ * ingest, the model runner, caches, renderer, metrics) and is the only class that names their implementations.
+ * Thread-safe; one per server (embedded or WAR) or command, closed on shutdown.
  */
-public final class IrisApp implements AutoCloseable {
+public final class IrisApp implements IrisServices, AutoCloseable {
     private static final System.Logger LOG = System.getLogger(IrisApp.class.getName());
 
     private final IrisConfig config;
@@ -38,7 +53,8 @@ public final class IrisApp implements AutoCloseable {
     private final ModelRunner runner;
     private final ImageCaches caches;
     private final Renderer renderer;
-    private final Metrics metrics = new Metrics();
+    private final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
 
     private IrisApp(IrisConfig config, OrtRuntime ort, Optional<ModelRegistry> models, Optional<String> problem) {
         this.config = config;
@@ -46,13 +62,23 @@ public final class IrisApp implements AutoCloseable {
         this.models = models;
         this.modelProblem = problem;
         this.store = new FileAssetStore(config.assets().dir());
-        this.ingester = models.map(m -> new Ingester(store, m, decodeLimits(config), Clock.systemUTC()))
-                .orElse(null);
+        this.ingester = models.map(m -> new Ingester(store, m,
+                DecodeLimits.ofPixels(config.limits().maxSourcePixels()), Clock.systemUTC())).orElse(null);
         this.runner = new ModelRunner(ort, concurrentRuns(config), config.limits().queueLength(),
-                config.limits().requestTimeout(), metrics);
-        this.caches = new ImageCaches(config.caches());
+                config.limits().requestTimeout(), meters);
+        this.caches = new ImageCaches(config.caches(), meters);
         this.renderer = new Renderer(store, models, runner, caches, config.serving(),
                 config.limits().requestTimeout());
+        bindStandardMetrics(meters);
+    }
+
+    private void bindStandardMetrics(MeterRegistry registry) {
+        new ClassLoaderMetrics().bindTo(registry);
+        new JvmMemoryMetrics().bindTo(registry);
+        gcMetrics.bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
     }
 
     /**
@@ -69,7 +95,8 @@ public final class IrisApp implements AutoCloseable {
                 .withIntraOpThreads(intraOpThreads(config))
                 .withProvider(m.cuda() ? ExecutionProvider.cuda(m.cudaDevice()) : ExecutionProvider.cpu());
         try {
-            return new IrisApp(config, ort, Optional.of(ModelRegistry.load(ort, m.dir(), options, m.tileLr())), Optional.empty());
+            return new IrisApp(config, ort, Optional.of(ModelRegistry.load(ort, m.dir(), options, m.tileLr())),
+                    Optional.empty());
         } catch (ModelException | UncheckedIOException e) {
             if (!m.lrOnlyFallback()) {
                 throw e;
@@ -92,27 +119,36 @@ public final class IrisApp implements AutoCloseable {
         Optional<String> demoNetwork = models.flatMap(m -> m.forScale(config.assets().demoScale()))
                 .map(rescaler -> rescaler.pack().card().upSha256());
         try (Stream<Path> files = Files.list(dir.get())) {
-            return files.filter(f -> f.getFileName().toString().matches("(?i).+\\.(jpe?g|png|webp)"))
+            return files.filter(ImageFiles::isImage)
                     .sorted()
-                    .filter(f -> store.find(AssetName.fromFileName(f.getFileName().toString()))
+                    .filter(f -> store.find(ImageFiles.assetName(f))
                             .filter(meta -> demoNetwork.map(meta.modelSha256()::equalsIgnoreCase).orElse(true))
                             .isEmpty())
-                    .map(this::ingestDemo)
+                    .map(f -> {
+                        ingestFile(f, config.assets().demoScale(), Optional.empty());
+                        LOG.log(Level.INFO, "ingested demo image {0}", f.getFileName());
+                        return ImageFiles.assetName(f).value();
+                    })
                     .toList();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list demo images in " + dir.get(), e);
         }
     }
 
-    private String ingestDemo(Path file) {
-        AssetName name = AssetName.fromFileName(file.getFileName().toString());
+    /**
+     * Ingests one image file under the name its file name gives, on the calling thread (the command line and
+     * the demo; HTTP ingests go through the model runner).
+     *
+     * @throws IllegalStateException if no model is loaded
+     */
+    public dev.iris.asset.AssetMeta ingestFile(Path file, int scale, Optional<String> modelId) {
+        Ingester ing = ingester().orElseThrow(() -> new IllegalStateException(
+                "cannot ingest: no model is loaded (" + modelProblem.orElse("none configured") + ")"));
+        AssetName name = ImageFiles.assetName(file);
         try (var control = ort.newRunControl()) {
-            ingester.ingest(new Ingester.Request(name, Files.readAllBytes(file), config.assets().demoScale(),
-                    Optional.empty()), control);
-            LOG.log(Level.INFO, "ingested demo image {0}", file.getFileName());
-            return name.value();
+            return ing.ingest(new Ingester.Request(name, Files.readAllBytes(file), scale, modelId), control);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read demo image " + file, e);
+            throw new UncheckedIOException("cannot read " + file, e);
         }
     }
 
@@ -132,10 +168,7 @@ public final class IrisApp implements AutoCloseable {
         return configured > 0 ? configured : Math.max(1, cores / concurrentRuns(config));
     }
 
-    private static DecodeLimits decodeLimits(IrisConfig config) {
-        return new DecodeLimits(config.limits().maxSourcePixels(), 65_535);
-    }
-
+    @Override
     public IrisConfig config() {
         return config;
     }
@@ -153,15 +186,17 @@ public final class IrisApp implements AutoCloseable {
         return modelProblem;
     }
 
+    @Override
     public AssetStore store() {
         return store;
     }
 
-    /** Ingest, or empty when no model is loaded (LR-only mode cannot make new assets). */
+    @Override
     public Optional<Ingester> ingester() {
         return Optional.ofNullable(ingester);
     }
 
+    @Override
     public ModelRunner runner() {
         return runner;
     }
@@ -170,17 +205,31 @@ public final class IrisApp implements AutoCloseable {
         return caches;
     }
 
+    @Override
     public Renderer renderer() {
         return renderer;
     }
 
-    public Metrics metrics() {
-        return metrics;
+    @Override
+    public Map<String, Object> health() {
+        return Health.report(this);
+    }
+
+    @Override
+    public MeterRegistry meters() {
+        return meters;
+    }
+
+    @Override
+    public String scrape() {
+        return meters.scrape();
     }
 
     @Override
     public void close() {
         runner.close();
         models.ifPresent(ModelRegistry::close);
+        gcMetrics.close();
+        meters.close();
     }
 }

@@ -1,6 +1,7 @@
-package dev.iris.web;
+package dev.iris.app;
 
 import com.github.benmanes.caffeine.cache.stats.CacheStats;
+import dev.iris.render.ImageCaches;
 import dev.iris.model.Rescaler;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -8,13 +9,9 @@ import java.util.Map;
 
 /** The {@code /iris/health} report. Thread-safe. */
 final class Health {
-    private final IrisApp app;
+    private Health() {}
 
-    Health(IrisApp app) {
-        this.app = app;
-    }
-
-    Map<String, Object> report() {
+    static Map<String, Object> report(IrisApp app) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("status", app.models().isPresent() ? "ok" : "degraded");
         out.put("mode", app.models().isPresent() ? "model" : "lr-only");
@@ -22,13 +19,11 @@ final class Health {
         List<Map<String, Object>> models = app.models().map(m -> m.all().stream().map(Health::model).toList())
                 .orElse(List.of());
         out.put("models", models);
-        out.put("onnxRuntime", Map.of("version", app.ort().version(), "library", app.ort().library().toString()));
-        out.put("modelRuns", Map.of("total", app.metrics().modelRuns(), "active", app.runner().active(),
+        out.put("onnxRuntime", Map.of("version", app.ort().version(), "library", app.ort().library().getFileName().toString()));
+        out.put("modelRuns", Map.of("total", app.runner().finished(), "active", app.runner().active(),
                 "queued", app.runner().queued()));
         Map<String, Object> caches = new LinkedHashMap<>();
-        Map<String, Long> bytes = app.caches().bytes();
-        Map<String, Long> max = app.caches().maxBytes();
-        app.caches().stats().forEach((name, stats) -> caches.put(name, cache(stats, bytes.get(name), max.get(name))));
+        app.caches().usage().forEach((name, usage) -> caches.put(name, cache(usage)));
         out.put("caches", caches);
         return out;
     }
@@ -42,10 +37,11 @@ final class Health {
         return out;
     }
 
-    private static Map<String, Object> cache(CacheStats stats, long bytes, long maxBytes) {
+    private static Map<String, Object> cache(ImageCaches.Usage usage) {
+        CacheStats stats = usage.stats();
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("bytes", bytes);
-        out.put("maxBytes", maxBytes);
+        out.put("bytes", usage.bytes());
+        out.put("maxBytes", usage.maxBytes());
         out.put("hitRate", Math.round(stats.hitRate() * 1000) / 1000.0);
         out.put("hits", stats.hitCount());
         out.put("misses", stats.missCount());

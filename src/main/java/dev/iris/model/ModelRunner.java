@@ -1,0 +1,143 @@
+package dev.iris.model;
+
+import dev.iris.ort.OrtException;
+import dev.iris.ort.OrtRuntime;
+import dev.iris.ort.RunControl;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+
+/**
+ * Runs model work on a fixed number of threads with a bounded wait queue, as imgproxy's workers do: when the
+ * queue is full the work fails at once with {@link ModelUnavailable} instead of piling up. Thread-safe.
+ *
+ * <p>The time limit counts from submission, not from the start of the run: work that waited in the queue past it
+ * is dropped unrun (whoever asked for it has given up by then), and a run gets only what is left of it, enforced
+ * by cancelling its {@link RunControl} inside ONNX Runtime. A run is not cancelled when one client goes away:
+ * restores are shared by every request for the asset and cached, so a finished run still serves the next one.
+ */
+public final class ModelRunner implements AutoCloseable {
+    private static final Duration RETRY_AFTER = Duration.ofSeconds(2);
+
+    private final OrtRuntime ort;
+    private final ThreadPoolExecutor pool;
+    private final ScheduledExecutorService timer;
+    private final Duration timeLimit;
+    private final Timer succeeded;
+    private final Timer failed;
+    private final Counter rejected;
+    private final Counter expired;
+
+    public ModelRunner(OrtRuntime ort, int threads, int queueLength, Duration timeLimit, MeterRegistry meters) {
+        this.ort = ort;
+        this.timeLimit = timeLimit;
+        AtomicInteger n = new AtomicInteger();
+        this.pool = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.SECONDS,
+                queueLength == 0 ? new SynchronousQueue<>() : new ArrayBlockingQueue<>(queueLength),
+                r -> Thread.ofPlatform().name("iris-model-" + n.incrementAndGet()).daemon().unstarted(r),
+                new ThreadPoolExecutor.AbortPolicy());
+        this.timer = Executors.newSingleThreadScheduledExecutor(
+                r -> Thread.ofPlatform().name("iris-model-timer").daemon().unstarted(r));
+        this.succeeded = runTimer(meters, "ok");
+        this.failed = runTimer(meters, "failed");
+        this.rejected = Counter.builder("iris.model.runs.rejected")
+                .description("Model runs refused because the queue was full").register(meters);
+        this.expired = Counter.builder("iris.model.runs.expired")
+                .description("Model runs dropped unrun: they waited in the queue past the time limit")
+                .register(meters);
+        Gauge.builder("iris.model.runs.active", pool, ThreadPoolExecutor::getActiveCount)
+                .description("Model runs in progress").register(meters);
+        Gauge.builder("iris.model.runs.queued", pool, p -> p.getQueue().size())
+                .description("Model runs waiting for a thread").register(meters);
+    }
+
+    private static Timer runTimer(MeterRegistry meters, String outcome) {
+        return Timer.builder("iris.model.run").description("Duration of model runs (downscales and restores)")
+                .tag("outcome", outcome).publishPercentileHistogram().register(meters);
+    }
+
+    /**
+     * Queues {@code work}; the future fails with {@link ModelUnavailable} when the queue is full, the time limit
+     * passes, or ONNX Runtime fails. Any other failure of {@code work} (bad input found while decoding, say) is
+     * passed on as it is, so the caller answers it as the input's fault rather than the model's.
+     */
+    public <T> CompletableFuture<T> submit(String what, Function<RunControl, T> work) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        long deadline = System.nanoTime() + timeLimit.toNanos();
+        try {
+            pool.execute(() -> run(what, work, result, deadline));
+        } catch (RejectedExecutionException e) {
+            rejected.increment();
+            result.completeExceptionally(new ModelUnavailable(
+                    "server busy: the model queue is full, retry shortly", RETRY_AFTER, null));
+        }
+        return result;
+    }
+
+    private <T> void run(String what, Function<RunControl, T> work, CompletableFuture<T> result, long deadline) {
+        long start = System.nanoTime();
+        long left = deadline - start;
+        if (left <= 0) {
+            expired.increment();
+            result.completeExceptionally(new ModelUnavailable("server busy: the model run for " + what
+                    + " waited past the time limit of " + timeLimit.toMillis() + " ms", RETRY_AFTER, null));
+            return;
+        }
+        try (RunControl control = ort.newRunControl()) {
+            ScheduledFuture<?> cancel = timer.schedule(control::cancel, left, TimeUnit.NANOSECONDS);
+            try {
+                result.complete(work.apply(control));
+                succeeded.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+            } catch (RuntimeException e) {
+                failed.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+                if (control.isCancelled()) {
+                    result.completeExceptionally(new ModelUnavailable("model run for " + what
+                            + " exceeded the time limit of " + timeLimit.toMillis() + " ms", RETRY_AFTER, e));
+                } else if (e instanceof OrtException) {
+                    result.completeExceptionally(new ModelUnavailable("model run for " + what + " failed",
+                            RETRY_AFTER, e));
+                } else {
+                    result.completeExceptionally(e);
+                }
+            } finally {
+                cancel.cancel(false);
+            }
+        } catch (RuntimeException | Error e) {
+            result.completeExceptionally(e);
+        }
+    }
+
+    /** Runs in progress now, for health. */
+    public int active() {
+        return pool.getActiveCount();
+    }
+
+    /** Runs waiting for a thread now, for health. */
+    public int queued() {
+        return pool.getQueue().size();
+    }
+
+    /** Runs finished so far, successful or not, for health. */
+    public long finished() {
+        return succeeded.count() + failed.count();
+    }
+
+    @Override
+    public void close() {
+        pool.shutdownNow();
+        timer.shutdownNow();
+    }
+}
