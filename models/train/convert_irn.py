@@ -1,7 +1,6 @@
-#!/usr/bin/env python3
 """Convert a published IRN checkpoint (authors' release) to the iris ONNX contract.
 
-    models/train/.venv/bin/python models/train/convert_irn.py IRN_x2.pth --scale 2 \
+    models/train/.venv/bin/python -m models.train.convert_irn IRN_x2.pth --scale 2 \
         --out models/irn-x2-official/ [--evaluate]
 
 Official layout: x2 = one Haar level + 8 InvBlockExp, x4 = two levels of 8, DenseBlock gc 32.
@@ -12,14 +11,10 @@ the same metrics as our own models).
 import argparse
 import json
 import os
-import sys
 
 import torch
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, HERE)
-import export  # noqa: E402
-import irn  # noqa: E402
+from . import export, irn
 
 OFFICIAL = {2: [8], 4: [8, 8]}
 
@@ -76,7 +71,7 @@ def main():
                      "source_file": os.path.basename(a.checkpoint)},
     }
     if a.evaluate:
-        import evaluate
+        from . import evaluate
         res = evaluate.evaluate(net, a.scale)
         model["metrics"] = {k: v for k, v in res.items() if k != "per_photo"}
     with open(os.path.join(a.out, "model.json"), "w") as f:

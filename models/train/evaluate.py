@@ -1,7 +1,6 @@
-#!/usr/bin/env python3
 """Evaluate a trained IRN checkpoint on the held-out val photos (IRN protocol).
 
-    models/train/.venv/bin/python models/train/evaluate.py models/train/runs/<id>/last.pt \
+    models/train/.venv/bin/python -m models.train.evaluate models/train/runs/<id>/last.pt \
         [--out metrics.json] [--comparison comparison.png] [--z-samples 3] [--max-side 1024]
 
 Metrics (mean over the val photos; each photo is centre-cropped to at most --max-side on each
@@ -18,17 +17,15 @@ import argparse
 import glob
 import json
 import os
-import sys
 
 import numpy as np
 import torch
 from PIL import Image, ImageDraw
 
+from . import irn, metrics
+from .train import bicubic_down
+
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, HERE)
-import irn  # noqa: E402
-import metrics  # noqa: E402
-from train import bicubic_down  # noqa: E402
 
 
 def to_u8(t):
@@ -53,6 +50,9 @@ def all_metrics(ref, test, s):
             "ssim_y": metrics.ssim_y(ref, test, s)}
 
 
+# batch-1 convolutions: NNPACK cannot initialise on CPUs it does not know and would warn on
+# every call (PyTorch's native kernel runs either way)
+@torch.backends.nnpack.flags(enabled=False)
 @torch.no_grad()
 def evaluate(net, s, max_side=1024, z_samples=3):
     net.eval()
@@ -110,6 +110,7 @@ def evaluate(net, s, max_side=1024, z_samples=3):
     return summary
 
 
+@torch.backends.nnpack.flags(enabled=False)
 @torch.no_grad()
 def comparison(net, s, out_path, crop=192):
     """HR crop | bicubic restore | iris restore | LR (nearest-upscaled), labelled."""

@@ -1,7 +1,6 @@
-#!/usr/bin/env python3
 """The model card's `java_check`: PSNR of one committed test image, restored by the shipped ONNX graphs.
 
-    models/train/.venv/bin/python models/train/java_check.py models/<id>     # adds java_check to model.json
+    models/train/.venv/bin/python -m models.train.java_check models/<id>     # adds java_check to model.json
 
 The Java test ModelCardQualityTest runs the same image through the same graphs with ONNX Runtime (through
 iris's FFM binding) and iris's own metric code, and must land within 0.3 dB of these numbers. Here the graphs
@@ -16,10 +15,9 @@ import numpy as np
 import onnx
 from PIL import Image
 
+from . import metrics, onnx_eval
+
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, HERE)
-import metrics  # noqa: E402
-import onnx_eval  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(HERE))
 IMAGE = "src/test/resources/fixtures/photo.png"  # 256x192: a multiple of 2 and 4, so no padding is involved

@@ -1,16 +1,14 @@
 """A minimal ONNX graph evaluator (numpy, with PyTorch kernels for Conv/ConvTranspose).
 
-There is no onnxruntime for Python on the build machine, and onnx 1.12 has no reference
-evaluator, so this walks the exported graph node by node. It covers exactly the operators
-the torch exporter emits for InvRescaleNet at opset 17 and fails loudly on anything else.
-It checks the graph's wiring and its dynamic-shape arithmetic, independently of the
-PyTorch module that produced it.
+It walks the exported graph node by node. It covers exactly the operators the torch
+exporter emits for InvRescaleNet at opset 17 and fails loudly on anything else. It checks
+the graph's wiring and its dynamic-shape arithmetic, independently of the PyTorch module
+that produced it and of ONNX Runtime (export.py checks every exported graph with both; the
+Java side runs the graphs in ONNX Runtime too).
 """
 import numpy as np
 import torch
 import torch.nn.functional as F
-import onnx
-import onnx.mapping
 from onnx import numpy_helper, helper
 
 
@@ -27,7 +25,9 @@ def _conv(x, w, b, at, transpose):
     assert at.get("auto_pad", b"NOTSET") in (b"NOTSET", "NOTSET")
     xt, wt = torch.from_numpy(np.array(x)), torch.from_numpy(np.array(w))
     bt = torch.from_numpy(np.array(b)) if b is not None else None
-    with torch.no_grad():
+    # without NNPACK: it cannot initialise on CPUs it does not know and then warns on every
+    # batch-1 convolution (the kernel that runs is PyTorch's native one either way)
+    with torch.no_grad(), torch.backends.nnpack.flags(enabled=False):
         if transpose:
             assert not at.get("output_padding") or not any(at["output_padding"])
             y = F.conv_transpose2d(xt, wt, bt, stride=strides, padding=pads[:2], groups=group,
@@ -88,7 +88,7 @@ def run(model, feeds):
             for ax in sorted(int(a) for a in i[1]):
                 out = np.expand_dims(out, ax)
         elif op == "Cast":
-            to = onnx.mapping.TENSOR_TYPE_TO_NP_TYPE[at["to"]]
+            to = helper.tensor_dtype_to_np_dtype(at["to"])
             out = i[0].astype(to)
         elif op == "Reshape":
             shape = [int(s) for s in i[1]]

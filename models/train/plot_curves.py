@@ -1,23 +1,21 @@
-#!/usr/bin/python3
 """Draw models/training-curves.png: validation gain over bicubic vs training step.
 
-    /usr/bin/python3 models/train/plot_curves.py
+    models/train/.venv/bin/python -m models.train.plot_curves
 
-Runs under Debian's Python (its matplotlib is built for Debian's numpy 1.24, not the venv's
-numpy 2.4); it only reads the TSV logs, so it needs no torch.
+Reads only the models' model.json and the runs' TSV logs (no torch needed, but it runs in the
+same venv as everything else).
 """
 import json
 import os
-import sys
 
 import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
+from .report import IDS, val_rows
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 MODELS = os.path.dirname(HERE)
-sys.path.insert(0, HERE)
-from report import IDS, val_rows  # noqa: E402
 
 TARGET = {2: 5.0, 4: 3.0}
 

@@ -1,8 +1,7 @@
-#!/usr/bin/env python3
 """Build the training/validation photo set from Debian wallpaper packages.
 
 Usage (from the repository root):
-    models/train/.venv/bin/python models/train/prepare_data.py
+    models/train/.venv/bin/python -m models.train.prepare_data
 
 * installs the source packages with apt-get if they are missing (apt-get update first),
 * reads models/train/dataset.json (the committed, hand-made list of real photographs and

@@ -1,21 +1,16 @@
-#!/usr/bin/env python3
 """Export + evaluate one training run into models/<id>/ (see release.sh)."""
 import argparse
 import json
 import os
 import shutil
-import sys
 
 import numpy as np
 import torch
 from PIL import Image
 
+from . import evaluate, export, irn, java_check
+
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, HERE)
-import evaluate  # noqa: E402
-import export  # noqa: E402
-import java_check  # noqa: E402
-import irn  # noqa: E402
 
 CRITERIA = {2: 5.0, 4: 3.0}  # required restored PSNR-Y gain over bicubic->bicubic (dB)
 LR_MIN_DB = 35.0  # LR vs bicubic LR, PSNR-Y floor we use as "LR looks like a bicubic LR"

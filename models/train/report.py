@@ -1,7 +1,6 @@
-#!/usr/bin/env python3
 """Regenerate models/README.md from models/<id>/model.json and the runs' val.log files.
 
-    models/train/.venv/bin/python models/train/report.py
+    models/train/.venv/bin/python -m models.train.report
 """
 import json
 import os

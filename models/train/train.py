@@ -1,8 +1,7 @@
-#!/usr/bin/env python3
 """Train an IRN model on CPU, checkpointing atomically and resuming exactly.
 
-Start or resume (the same command does both):
-    models/train/.venv/bin/python models/train/train.py --run irn-x2-small --scale 2 \
+Start or resume (the same command does both), from the repository root:
+    models/train/.venv/bin/python -m models.train.train --run irn-x2-small --scale 2 \
         --blocks 4 --gc 16 --batch 16 --patch 96 --threads 1
 
 Everything lives in models/train/runs/<run>/: config.json, last.pt (model, optimizer,
@@ -24,10 +23,9 @@ import torch
 import torch.nn.functional as F
 from PIL import Image
 
+from . import irn, metrics
+
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, HERE)
-import irn  # noqa: E402
-import metrics  # noqa: E402
 
 # Loss weights for mean reductions, equivalent (up to one global factor 3*H*W) to IRN's
 # per-image sums with lambda_fit / lambda_rec / lambda_ce = 4/1/1 (x2) and 16/1/1 (x4):
@@ -215,7 +213,7 @@ def main():
     train_imgs, _ = load_dir(os.path.join(HERE, "data", "train"))
     val_imgs, _ = load_dir(os.path.join(HERE, "data", "val"))
     if not train_imgs or not val_imgs:
-        sys.exit("no data: run models/train/prepare_data.py first")
+        sys.exit("no data: run models/train/.venv/bin/python -m models.train.prepare_data first")
     crops = val_crops(val_imgs, cfg["val_size"])
     bic_psnr = bicubic_baseline_psnr(crops, s)
     w = cfg["loss_weights"]
