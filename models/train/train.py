@@ -71,6 +71,7 @@ def bicubic_baseline_psnr(crops, s):
     return float(np.mean(vals))
 
 
+@torch.backends.nnpack.flags(enabled=False)  # batch 1: NNPACK would warn on every conv here
 @torch.no_grad()
 def validate(net, crops, s):
     """PSNR-Y of the z=0 restore and of the LR, in float32 as the exported graphs run."""
