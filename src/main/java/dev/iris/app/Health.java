@@ -11,7 +11,7 @@ import java.util.Map;
 final class Health {
     private Health() {}
 
-    static Map<String, Object> report(IrisApp app) {
+    static Map<String, Object> report(IrisApp app, MemoryBudget memory) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("status", app.models().isPresent() ? "ok" : "degraded");
         out.put("mode", app.models().isPresent() ? "model" : "lr-only");
@@ -25,6 +25,7 @@ final class Health {
         Map<String, Object> caches = new LinkedHashMap<>();
         app.caches().usage().forEach((name, usage) -> caches.put(name, cache(usage)));
         out.put("caches", caches);
+        out.put("memory", memory.report());
         return out;
     }
 
@@ -33,6 +34,7 @@ final class Health {
         out.put("id", rescaler.pack().id());
         out.put("scale", rescaler.scale());
         out.put("provider", rescaler.pack().provider());
+        out.put("tileLr", rescaler.tileLr());
         out.put("upSha256", rescaler.pack().card().upSha256());
         return out;
     }

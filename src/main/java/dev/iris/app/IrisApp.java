@@ -3,6 +3,7 @@ package dev.iris.app;
 import dev.iris.asset.AssetName;
 import dev.iris.asset.AssetStore;
 import dev.iris.asset.FileAssetStore;
+import dev.iris.asset.IngestJobs;
 import dev.iris.asset.Ingester;
 import dev.iris.config.IrisConfig;
 import dev.iris.image.DecodeLimits;
@@ -50,6 +51,7 @@ public final class IrisApp implements IrisServices, AutoCloseable {
     private final Optional<String> modelProblem;
     private final AssetStore store;
     private final Ingester ingester;
+    private final IngestJobs ingestJobs;
     private final ModelRunner runner;
     private final ImageCaches caches;
     private final Renderer renderer;
@@ -66,6 +68,8 @@ public final class IrisApp implements IrisServices, AutoCloseable {
                 DecodeLimits.ofPixels(config.limits().maxSourcePixels()), Clock.systemUTC())).orElse(null);
         this.runner = new ModelRunner(ort, concurrentRuns(config), config.limits().queueLength(),
                 config.limits().requestTimeout(), meters);
+        this.ingestJobs = ingester == null ? null
+                : new IngestJobs(ingester, store, runner, config.limits().ingestTimeout());
         this.caches = new ImageCaches(config.caches(), meters);
         this.renderer = new Renderer(store, models, runner, caches, config.serving(),
                 config.limits().requestTimeout());
@@ -91,11 +95,17 @@ public final class IrisApp implements IrisServices, AutoCloseable {
         RuntimeOptions fromEnvironment = RuntimeOptions.fromEnvironment();
         OrtRuntime ort = OrtRuntime.load(new RuntimeOptions(
                 m.ortLibrary().or(fromEnvironment::library), m.ortCacheDir().orElse(fromEnvironment.cacheDir())));
+        MemoryBudget memory = MemoryBudget.of(config);
+        memory.problems().forEach(problem -> LOG.log(Level.WARNING, "memory budget does not fit: {0}", problem));
+        // Without ORT's arena the memory of a run is returned when it ends, so the budget is what runs hold at once;
+        // with it the process would keep the peak of the largest run ever made.
         SessionOptions options = SessionOptions.defaults()
+                .withCpuArena(false)
                 .withIntraOpThreads(intraOpThreads(config))
                 .withProvider(m.cuda() ? ExecutionProvider.cuda(m.cudaDevice()) : ExecutionProvider.cpu());
         try {
-            return new IrisApp(config, ort, Optional.of(ModelRegistry.load(ort, m.dir(), options, m.tileLr())),
+            long perRun = config.limits().modelMemoryBytes() / concurrentRuns(config);
+            return new IrisApp(config, ort, Optional.of(ModelRegistry.load(ort, m.dir(), options, m.tileLr(), perRun)),
                     Optional.empty());
         } catch (ModelException | UncheckedIOException e) {
             if (!m.lrOnlyFallback()) {
@@ -191,12 +201,16 @@ public final class IrisApp implements IrisServices, AutoCloseable {
         return store;
     }
 
-    @Override
+    /** Ingest on the calling thread, or empty when no model is loaded (LR-only mode cannot make new assets). */
     public Optional<Ingester> ingester() {
         return Optional.ofNullable(ingester);
     }
 
     @Override
+    public Optional<IngestJobs> ingestJobs() {
+        return Optional.ofNullable(ingestJobs);
+    }
+
     public ModelRunner runner() {
         return runner;
     }
@@ -212,7 +226,7 @@ public final class IrisApp implements IrisServices, AutoCloseable {
 
     @Override
     public Map<String, Object> health() {
-        return Health.report(this);
+        return Health.report(this, MemoryBudget.of(config));
     }
 
     @Override

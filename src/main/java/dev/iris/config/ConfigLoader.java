@@ -89,6 +89,8 @@ public final class ConfigLoader {
                 integer("limits.modelThreads", 0, 0, 1024),
                 integer("limits.queueLength", 32, 0, 100_000),
                 millis("limits.requestTimeoutMs", 30_000),
+                millis("limits.ingestTimeoutMs", 600_000),
+                longValue("limits.modelMemoryBytes", 2L << 30, 64L << 20, Long.MAX_VALUE),
                 intSet("limits.allowedWidths"),
                 intSet("limits.allowedQualities"));
         for (String key : values.stringPropertyNames()) {

@@ -43,6 +43,9 @@ public final class Decoder {
     /** Format and size from the header alone. @throws ImageException if {@code data} is not a readable image */
     public static ImageHeader probe(byte[] data) {
         String format = sniff(data);
+        if (format.equals("png")) {
+            PngChunks.verify(data); // before the header is trusted: ImageIO never checks a CRC
+        }
         ImageReader reader = reader(format);
         try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(data))) {
             reader.setInput(in, true, true);
@@ -114,13 +117,13 @@ public final class Decoder {
                 && new String(d, 8, 4, StandardCharsets.ISO_8859_1).equals("WEBP")) {
             return "webp";
         }
-        throw new ImageException(UNKNOWN);
+        throw ImageException.unsupportedFormat(UNKNOWN);
     }
 
     private static ImageReader reader(String format) {
         Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName(format);
         if (!readers.hasNext()) {
-            throw new ImageException(format.equals("webp") ? NO_WEBP : UNKNOWN);
+            throw ImageException.unsupportedFormat(format.equals("webp") ? NO_WEBP : UNKNOWN);
         }
         return readers.next();
     }

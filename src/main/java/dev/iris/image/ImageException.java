@@ -7,11 +7,28 @@ package dev.iris.image;
 public final class ImageException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    private final boolean unsupportedFormat;
+
     public ImageException(String message) {
-        super(message);
+        this(message, null, false);
     }
 
     public ImageException(String message, Throwable cause) {
+        this(message, cause, false);
+    }
+
+    private ImageException(String message, Throwable cause, boolean unsupportedFormat) {
         super(message, cause);
+        this.unsupportedFormat = unsupportedFormat;
+    }
+
+    /** A file in a format this server does not read (as opposed to a damaged file in one it does). */
+    public static ImageException unsupportedFormat(String message) {
+        return new ImageException(message, null, true);
+    }
+
+    /** Whether the format is the problem (HTTP 415) rather than the data (400). */
+    public boolean isUnsupportedFormat() {
+        return unsupportedFormat;
     }
 }

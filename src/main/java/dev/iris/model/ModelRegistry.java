@@ -21,8 +21,8 @@ import java.util.stream.Stream;
 public final class ModelRegistry implements AutoCloseable {
     private final Map<String, Rescaler> byId = new LinkedHashMap<>();
 
-    private ModelRegistry(List<ModelPack> packs, int tileLr) {
-        packs.forEach(pack -> byId.put(pack.id(), new Rescaler(pack, tileLr)));
+    private ModelRegistry(List<ModelPack> packs, int tileLr, long maxRunBytes) {
+        packs.forEach(pack -> byId.put(pack.id(), new Rescaler(pack, tileLr, maxRunBytes)));
     }
 
     /**
@@ -31,11 +31,15 @@ public final class ModelRegistry implements AutoCloseable {
      * @throws ModelException if a pack is broken (the message names the file) or none is found
      */
     public static ModelRegistry load(OrtRuntime ort, Path modelsDir, SessionOptions options) {
-        return load(ort, modelsDir, options, Rescaler.DEFAULT_TILE_LR);
+        return load(ort, modelsDir, options, Integer.MAX_VALUE, Long.MAX_VALUE);
     }
 
-    /** As {@link #load(OrtRuntime, Path, SessionOptions)}, restoring LRs larger than {@code tileLr} in tiles. */
-    public static ModelRegistry load(OrtRuntime ort, Path modelsDir, SessionOptions options, int tileLr) {
+    /**
+     * As {@link #load(OrtRuntime, Path, SessionOptions)}, running images whose LR is larger than {@code tileLr} in
+     * tiles, smaller ones where a run would need more than {@code maxRunBytes} of native memory.
+     */
+    public static ModelRegistry load(OrtRuntime ort, Path modelsDir, SessionOptions options, int tileLr,
+            long maxRunBytes) {
         List<Path> dirs;
         try (Stream<Path> children = Files.list(modelsDir)) {
             dirs = children.filter(d -> Files.isRegularFile(d.resolve("model.json"))).sorted().toList();
@@ -60,7 +64,12 @@ public final class ModelRegistry implements AutoCloseable {
             packs.forEach(ModelPack::close);
             throw e;
         }
-        return new ModelRegistry(packs, tileLr);
+        try {
+            return new ModelRegistry(packs, tileLr, maxRunBytes);
+        } catch (RuntimeException e) {
+            packs.forEach(ModelPack::close);
+            throw e;
+        }
     }
 
     /** The model with {@code id}, if loaded. */

@@ -8,7 +8,9 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -40,6 +42,8 @@ public final class ModelRunner implements AutoCloseable {
     private final Timer failed;
     private final Counter rejected;
     private final Counter expired;
+    /** Controls of the runs in progress, so that closing can stop them before the sessions are released. */
+    private final Set<RunControl> running = ConcurrentHashMap.newKeySet();
 
     public ModelRunner(OrtRuntime ort, int threads, int queueLength, Duration timeLimit, MeterRegistry meters) {
         this.ort = ort;
@@ -75,10 +79,15 @@ public final class ModelRunner implements AutoCloseable {
      * passed on as it is, so the caller answers it as the input's fault rather than the model's.
      */
     public <T> CompletableFuture<T> submit(String what, Function<RunControl, T> work) {
+        return submit(what, timeLimit, work);
+    }
+
+    /** As {@link #submit(String, Function)}, with a time limit of its own (ingest jobs). */
+    public <T> CompletableFuture<T> submit(String what, Duration limit, Function<RunControl, T> work) {
         CompletableFuture<T> result = new CompletableFuture<>();
-        long deadline = System.nanoTime() + timeLimit.toNanos();
+        long deadline = System.nanoTime() + limit.toNanos();
         try {
-            pool.execute(() -> run(what, work, result, deadline));
+            pool.execute(() -> run(what, work, result, deadline, limit));
         } catch (RejectedExecutionException e) {
             rejected.increment();
             result.completeExceptionally(new ModelUnavailable(
@@ -87,17 +96,19 @@ public final class ModelRunner implements AutoCloseable {
         return result;
     }
 
-    private <T> void run(String what, Function<RunControl, T> work, CompletableFuture<T> result, long deadline) {
+    private <T> void run(String what, Function<RunControl, T> work, CompletableFuture<T> result, long deadline,
+            Duration limit) {
         long start = System.nanoTime();
         long left = deadline - start;
         if (left <= 0) {
             expired.increment();
             result.completeExceptionally(new ModelUnavailable("server busy: the model run for " + what
-                    + " waited past the time limit of " + timeLimit.toMillis() + " ms", RETRY_AFTER, null));
+                    + " waited past the time limit of " + limit.toMillis() + " ms", RETRY_AFTER, null));
             return;
         }
         try (RunControl control = ort.newRunControl()) {
             ScheduledFuture<?> cancel = timer.schedule(control::cancel, left, TimeUnit.NANOSECONDS);
+            running.add(control);
             try {
                 result.complete(work.apply(control));
                 succeeded.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
@@ -105,7 +116,7 @@ public final class ModelRunner implements AutoCloseable {
                 failed.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
                 if (control.isCancelled()) {
                     result.completeExceptionally(new ModelUnavailable("model run for " + what
-                            + " exceeded the time limit of " + timeLimit.toMillis() + " ms", RETRY_AFTER, e));
+                            + " exceeded the time limit of " + limit.toMillis() + " ms", RETRY_AFTER, e));
                 } else if (e instanceof OrtException) {
                     result.completeExceptionally(new ModelUnavailable("model run for " + what + " failed",
                             RETRY_AFTER, e));
@@ -113,6 +124,7 @@ public final class ModelRunner implements AutoCloseable {
                     result.completeExceptionally(e);
                 }
             } finally {
+                running.remove(control);
                 cancel.cancel(false);
             }
         } catch (RuntimeException | Error e) {
@@ -135,9 +147,22 @@ public final class ModelRunner implements AutoCloseable {
         return succeeded.count() + failed.count();
     }
 
+    /**
+     * Drops queued work, cancels runs in progress inside ONNX Runtime and waits for them to return, so that the
+     * sessions can be released safely afterwards. An ingest cut short this way stores nothing.
+     */
     @Override
     public void close() {
         pool.shutdownNow();
+        running.forEach(RunControl::cancel);
         timer.shutdownNow();
+        try {
+            if (!pool.awaitTermination(30, TimeUnit.SECONDS)) {
+                System.getLogger(ModelRunner.class.getName()).log(System.Logger.Level.WARNING,
+                        "model runs still busy 30 s after they were cancelled");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

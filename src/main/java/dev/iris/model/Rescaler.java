@@ -6,6 +6,8 @@ import dev.iris.ort.FloatTensor;
 import dev.iris.ort.RunControl;
 import dev.iris.ort.RunResult;
 import java.lang.foreign.Arena;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -13,23 +15,66 @@ import java.util.Map;
  * HR back. Thread-safe; all native memory of a call is freed before it returns.
  */
 public final class Rescaler {
-    /** Default tile side in LR pixels: about 0.26 MP of LR, 1 MP of output at x2, a few hundred MB of ORT memory. */
-    public static final int DEFAULT_TILE_LR = 512;
+    /**
+     * Native memory one run of either graph holds at its peak, per HR pixel it covers, with ORT's CPU arena off.
+     * Measured on the shipped IRN graphs at 1024x1024 HR (ORT 1.30, one thread): 244 / 385 bytes (x2 down / up),
+     * 272 / 345 (x4); rounded up by about 15% for the allocator's overhead.
+     */
+    public static final long RUN_BYTES_PER_HR_PIXEL = 448;
+    /** The smallest tile worth running: below it the margins are nearly all of the work. */
+    private static final int MIN_TILE_LR = 16;
 
     private final ModelPack pack;
     private final int tileLr;
 
+    /** Every image in one run, whatever its size: for measurements and as the reference tiles are tested against. */
     public Rescaler(ModelPack pack) {
-        this(pack, DEFAULT_TILE_LR);
+        this(pack, Integer.MAX_VALUE);
     }
 
-    /** @param tileLr largest LR side restored in one run; larger LRs are restored in overlapping tiles */
+    /** @param tileLr largest LR side run in one go; larger images are downscaled and restored in overlapping tiles */
     public Rescaler(ModelPack pack, int tileLr) {
-        if (tileLr < 1) { // the configured minimum is the loader's (models.tileLr)
+        this(pack, tileLr, Long.MAX_VALUE);
+    }
+
+    /**
+     * @param tileLr      largest LR side run in one go (the configured minimum is the loader's, models.tileLr)
+     * @param maxRunBytes native memory one run may hold: tiles shrink below {@code tileLr} until a tile with its
+     *                    margins fits ({@link #RUN_BYTES_PER_HR_PIXEL})
+     * @throws ModelException if not even a {@value #MIN_TILE_LR}-pixel tile fits in {@code maxRunBytes}
+     */
+    public Rescaler(ModelPack pack, int tileLr, long maxRunBytes) {
+        if (tileLr < 1) {
             throw new IllegalArgumentException("tile side must be positive, got " + tileLr);
         }
         this.pack = pack;
-        this.tileLr = tileLr;
+        this.tileLr = Math.min(tileLr, largestTileWithin(pack, maxRunBytes));
+    }
+
+    /** The largest tile side whose run, margins included, stays within {@code maxRunBytes}. */
+    private static int largestTileWithin(ModelPack pack, long maxRunBytes) {
+        var radius = pack.card().receptiveRadiusLr();
+        if (maxRunBytes == Long.MAX_VALUE || radius.isEmpty()) {
+            return Integer.MAX_VALUE; // no budget, or no way to tile: whole-image runs
+        }
+        long hrSide = (long) Math.sqrt((double) maxRunBytes / RUN_BYTES_PER_HR_PIXEL);
+        long tile = hrSide / pack.scale() - 2L * radius.getAsInt();
+        if (tile < MIN_TILE_LR) {
+            throw new ModelException("model " + pack.id() + ": a run of even a " + MIN_TILE_LR + "-pixel tile needs "
+                    + runBytes(pack, MIN_TILE_LR + 2 * radius.getAsInt()) / (1 << 20) + " MiB, more than the "
+                    + maxRunBytes / (1 << 20) + " MiB each run may have (limits.modelMemoryBytes / model runs)");
+        }
+        return (int) Math.min(Integer.MAX_VALUE, tile);
+    }
+
+    private static long runBytes(ModelPack pack, long lrSide) {
+        long hrSide = lrSide * pack.scale();
+        return hrSide * hrSide * RUN_BYTES_PER_HR_PIXEL;
+    }
+
+    /** The LR side one run covers at most, after any shrinking for the memory budget. */
+    public int tileLr() {
+        return tileLr;
     }
 
     public ModelPack pack() {
@@ -43,13 +88,26 @@ public final class Rescaler {
     /**
      * The 8-bit LR of {@code hr}: reflect-padded to a multiple of the scale, run through {@code down.onnx},
      * rounded. Its size is {@code ceil(width / scale) x ceil(height / scale)}; alpha is not carried over.
+     *
+     * <p>Tiled as {@link #restore} is, so that the largest source the limits allow needs no more native memory
+     * than one tile: an HR crop of the tile plus the receptive radius on each side, of which only the tile's LR
+     * pixels are kept.
      */
     public Rgb8Image downscale(Rgb8Image hr, RunControl control) {
-        Rgb8Image padded = TensorCodec.reflectPad(hr, scale());
-        try (Arena arena = Arena.ofConfined();
-                RunResult result = pack.down().run(Map.of("hr", TensorCodec.toTensor(padded, arena)), control)) {
-            return TensorCodec.toImage(result.tensor("lr"), padded.width() / scale(), padded.height() / scale());
+        int s = scale();
+        Rgb8Image padded = TensorCodec.reflectPad(hr, s);
+        int lrWidth = padded.width() / s, lrHeight = padded.height() / s;
+        if (untiled(lrWidth, lrHeight)) {
+            return downscaleWhole(padded, control);
         }
+        byte[] out = new byte[3 * lrWidth * lrHeight];
+        for (Tile t : tiles(lrWidth, lrHeight)) {
+            Rgb8Image lrTile = downscaleWhole(Resampler.crop(padded, t.x0() * s, t.y0() * s, t.width() * s,
+                    t.height() * s), control);
+            int keepW = Math.min(tileLr, lrWidth - t.tx()), keepH = Math.min(tileLr, lrHeight - t.ty());
+            copyRows(lrTile, t.tx() - t.x0(), t.ty() - t.y0(), keepW, keepH, out, lrWidth, t.tx(), t.ty());
+        }
+        return Rgb8Image.opaque(lrWidth, lrHeight, out);
     }
 
     /**
@@ -66,22 +124,58 @@ public final class Rescaler {
             throw new IllegalArgumentException("cannot restore " + width + "x" + height + " from a " + lr.width()
                     + "x" + lr.height() + " LR at x" + s);
         }
-        var radius = pack.card().receptiveRadiusLr();
-        if (radius.isEmpty() || (lr.width() <= tileLr && lr.height() <= tileLr)) {
+        if (untiled(lr.width(), lr.height())) {
             return Resampler.crop(restoreWhole(lr, control), 0, 0, width, height);
         }
-        int margin = radius.getAsInt();
         byte[] out = new byte[3 * width * height];
-        for (int ty = 0; ty * s < height; ty += tileLr) {
-            for (int tx = 0; tx * s < width; tx += tileLr) {
-                int x0 = Math.max(0, tx - margin), y0 = Math.max(0, ty - margin);
-                int x1 = Math.min(lr.width(), tx + tileLr + margin), y1 = Math.min(lr.height(), ty + tileLr + margin);
-                Rgb8Image tile = restoreWhole(Resampler.crop(lr, x0, y0, x1 - x0, y1 - y0), control);
-                int keepW = Math.min(tileLr * s, width - tx * s), keepH = Math.min(tileLr * s, height - ty * s);
-                copyRows(tile, (tx - x0) * s, (ty - y0) * s, keepW, keepH, out, width, tx * s, ty * s);
+        for (Tile t : tiles(lr.width(), lr.height())) {
+            if (t.tx() * s >= width || t.ty() * s >= height) {
+                continue; // only padding of the original lies under this tile
             }
+            Rgb8Image tile = restoreWhole(Resampler.crop(lr, t.x0(), t.y0(), t.width(), t.height()), control);
+            int keepW = Math.min(tileLr * s, width - t.tx() * s), keepH = Math.min(tileLr * s, height - t.ty() * s);
+            copyRows(tile, (t.tx() - t.x0()) * s, (t.ty() - t.y0()) * s, keepW, keepH, out, width, t.tx() * s,
+                    t.ty() * s);
         }
         return Rgb8Image.opaque(width, height, out);
+    }
+
+    /** Whether an LR of this size goes through the network in one run (small enough, or no known radius). */
+    private boolean untiled(int lrWidth, int lrHeight) {
+        return pack.card().receptiveRadiusLr().isEmpty() || (lrWidth <= tileLr && lrHeight <= tileLr);
+    }
+
+    /**
+     * A tile in LR pixels: it keeps {@code [tx, tx + tileLr) x [ty, ty + tileLr)} (clipped to the image) and is run
+     * over {@code [x0, x1) x [y0, y1)}, the same grown by the receptive radius.
+     */
+    private record Tile(int tx, int ty, int x0, int y0, int x1, int y1) {
+        int width() {
+            return x1 - x0;
+        }
+
+        int height() {
+            return y1 - y0;
+        }
+    }
+
+    private List<Tile> tiles(int lrWidth, int lrHeight) {
+        int margin = pack.card().receptiveRadiusLr().orElseThrow();
+        List<Tile> tiles = new ArrayList<>();
+        for (int ty = 0; ty < lrHeight; ty += tileLr) {
+            for (int tx = 0; tx < lrWidth; tx += tileLr) {
+                tiles.add(new Tile(tx, ty, Math.max(0, tx - margin), Math.max(0, ty - margin),
+                        Math.min(lrWidth, tx + tileLr + margin), Math.min(lrHeight, ty + tileLr + margin)));
+            }
+        }
+        return tiles;
+    }
+
+    private Rgb8Image downscaleWhole(Rgb8Image padded, RunControl control) {
+        try (Arena arena = Arena.ofConfined();
+                RunResult result = pack.down().run(Map.of("hr", TensorCodec.toTensor(padded, arena)), control)) {
+            return TensorCodec.toImage(result.tensor("lr"), padded.width() / scale(), padded.height() / scale());
+        }
     }
 
     private Rgb8Image restoreWhole(Rgb8Image lr, RunControl control) {

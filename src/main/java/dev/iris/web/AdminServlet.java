@@ -3,6 +3,7 @@ package dev.iris.web;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.iris.asset.AssetMeta;
 import dev.iris.asset.AssetName;
+import dev.iris.asset.IngestJobs;
 import dev.iris.asset.Ingester;
 import dev.iris.model.Futures;
 import dev.iris.render.EncodedImage;
@@ -17,11 +18,15 @@ import java.security.MessageDigest;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.time.Duration;
 
 /**
  * iris's own endpoints under {@code /iris/}: {@code GET health}, {@code GET metrics} and
  * {@code GET baseline/{name}.png} (open), and
- * {@code PUT assets/{name}?scale=2|4[&model=id]}, {@code GET assets}, {@code GET assets/{name}} (bearer token).
+ * {@code PUT assets/{name}?scale=2|4[&model=id]}, {@code GET assets}, {@code GET assets/{name}},
+ * {@code GET jobs/{id}} (bearer token). A PUT answers 201/200 with the metadata when its ingest job finishes within
+ * the request time limit, else 202 with the job's URL to poll.
  * Thread-safe.
  */
 public final class AdminServlet extends HttpServlet {
@@ -46,6 +51,9 @@ public final class AdminServlet extends HttpServlet {
                 writeText(request, response, services.scrape());
             } else if (path.startsWith("/baseline/") && path.endsWith(".png") && isRead(method)) {
                 baseline(request, response, path.substring("/baseline/".length(), path.length() - 4));
+            } else if (path.startsWith("/jobs/") && isRead(method)) {
+                authorize(request);
+                job(request, response, path.substring("/jobs/".length()));
             } else if (path.equals("/assets") && isRead(method)) {
                 authorize(request);
                 writeJson(request, response, 200, services.store().list().stream().map(AdminServlet::describe).toList());
@@ -82,8 +90,8 @@ public final class AdminServlet extends HttpServlet {
 
     private void ingest(HttpServletRequest request, HttpServletResponse response, AssetName name, byte[] body)
             throws IOException {
-        Ingester ingester = services.ingester().orElseThrow(() -> new IrisError.Unavailable(
-                "ingest is unavailable: no model is loaded", java.time.Duration.ofSeconds(60), null));
+        IngestJobs jobs = services.ingestJobs().orElseThrow(() -> new IrisError.Unavailable(
+                "ingest is unavailable: no model is loaded", Duration.ofSeconds(60), null));
         int scale = switch (Optional.ofNullable(request.getParameter("scale")).orElse("2")) {
             case "2" -> 2;
             case "4" -> 4;
@@ -93,14 +101,50 @@ public final class AdminServlet extends HttpServlet {
         if (body.length == 0) {
             throw new IrisError.BadRequest("empty body: send the image file as the request body");
         }
-        boolean existed = services.store().find(name).isPresent();
-        var ingest = new Ingester.Request(name, body, scale, Optional.ofNullable(request.getParameter("model")));
-        AssetMeta meta = Futures.await(services.runner().submit("ingest of " + name, control -> ingester.ingest(ingest,
-                control)), services.config().limits().requestTimeout().multipliedBy(2), "ingest of " + name,
-                java.time.Duration.ofSeconds(5));
+        IngestJobs.Job job = jobs.submit(
+                new Ingester.Request(name, body, scale, Optional.ofNullable(request.getParameter("model"))));
+        Optional<AssetMeta> meta = Futures.within(job.result(), services.config().limits().requestTimeout(),
+                "ingest of " + name);
+        if (meta.isEmpty()) { // still running: the client polls the job instead of holding the connection
+            response.setHeader("Location", jobUrl(request, job));
+            writeJson(request, response, 202, describe(job));
+            return;
+        }
         response.setHeader("Location", request.getRequestURL().toString()
                 .replaceFirst("/iris/assets/.*$", services.config().serving().prefix() + name + ".png"));
-        writeJson(request, response, existed ? 200 : 201, describe(meta));
+        writeJson(request, response, job.replacing() ? 200 : 201, describe(meta.get()));
+    }
+
+    /** {@code GET /iris/jobs/{id}}: an ingest job's state, with the asset once stored or the reason it failed. */
+    private void job(HttpServletRequest request, HttpServletResponse response, String id) throws IOException {
+        IngestJobs.Job job = services.ingestJobs().flatMap(jobs -> jobs.find(id))
+                .orElseThrow(() -> new IrisError.NotFound("no ingest job " + RequestParser.quote(id)
+                        + " (jobs are kept for an hour, and not across restarts)"));
+        writeJson(request, response, 200, describe(job));
+    }
+
+    private static String jobUrl(HttpServletRequest request, IngestJobs.Job job) {
+        return request.getRequestURL().toString().replaceFirst("/iris/assets/.*$", "/iris/jobs/" + job.id());
+    }
+
+    static Map<String, Object> describe(IngestJobs.Job job) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("job", job.id());
+        out.put("name", job.name().value());
+        out.put("submitted", job.submitted().toString());
+        CompletableFuture<AssetMeta> result = job.result();
+        if (!result.isDone()) {
+            out.put("state", "running");
+        } else if (result.isCompletedExceptionally()) {
+            Problem problem = ErrorResponses.toProblem(result.exceptionNow());
+            out.put("state", "failed");
+            out.put("status", problem.status());
+            out.put("error", problem.message());
+        } else {
+            out.put("state", "done");
+            out.put("asset", describe(result.resultNow()));
+        }
+        return out;
     }
 
     /** The body, refusing more than {@code max} bytes without reading them all. */

@@ -36,7 +36,7 @@ final class ErrorResponses {
                 yield new Problem(503, e.getMessage());
             }
             case IrisError e -> new Problem(e.status(), e.getMessage());
-            case ImageException e -> new Problem(415, e.getMessage());
+            case ImageException e -> new Problem(e.isUnsupportedFormat() ? 415 : 400, e.getMessage());
             case IngestException e -> new Problem(400, e.getMessage());
             case AssetException e -> internal("storage error", e);
             default -> internal("internal error", failure);

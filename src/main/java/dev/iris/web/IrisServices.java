@@ -1,9 +1,8 @@
 package dev.iris.web;
 
 import dev.iris.asset.AssetStore;
-import dev.iris.asset.Ingester;
+import dev.iris.asset.IngestJobs;
 import dev.iris.config.IrisConfig;
-import dev.iris.model.ModelRunner;
 import dev.iris.render.Renderer;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.ServletContext;
@@ -24,11 +23,8 @@ public interface IrisServices {
 
     Renderer renderer();
 
-    /** Ingest, or empty when no model is loaded (LR-only mode cannot make new assets). */
-    Optional<Ingester> ingester();
-
-    /** Where ingests run (they share the model threads and queue with restores). */
-    ModelRunner runner();
+    /** Ingest jobs, or empty when no model is loaded (LR-only mode cannot make new assets). */
+    Optional<IngestJobs> ingestJobs();
 
     /** The {@code /iris/health} report. */
     Map<String, Object> health();

@@ -164,7 +164,19 @@ class DecoderTest {
     @Test
     void decode_truncatedPng_says() {
         byte[] png = Fixtures.bytes(Fixtures.PHOTO_PNG);
-        assertEquals("corrupt or truncated image", message(java.util.Arrays.copyOf(png, png.length / 2)));
+        assertEquals("damaged PNG: chunk IDAT runs past the end of the file",
+                message(java.util.Arrays.copyOf(png, png.length / 2)));
+    }
+
+    @Test
+    void decode_pngWithABrokenChunkCrc_isRefused() {
+        // ImageIO alone accepts these: it never checks a CRC.
+        byte[] ihdr = Fixtures.bytes(Fixtures.PHOTO_PNG);
+        ihdr[16] ^= 0x01; // the width's high byte
+        assertEquals("damaged PNG: chunk IHDR fails its CRC check", message(ihdr));
+        byte[] idat = Fixtures.bytes(Fixtures.PHOTO_PNG);
+        idat[idat.length - 20] ^= 0x40; // inside the last IDAT, before IEND
+        assertEquals("damaged PNG: chunk IDAT fails its CRC check", message(idat));
     }
 
     @Test

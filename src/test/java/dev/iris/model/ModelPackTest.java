@@ -69,12 +69,23 @@ class ModelPackTest {
             Rgb8Image lr = whole.downscale(hr, null);
             Rgb8Image a = whole.restore(lr, 250, 190, null);
             Rgb8Image b = tiled.restore(lr, 250, 190, null);
-            int maxDiff = 0;
-            for (int i = 0; i < a.rgb().length; i++) {
-                maxDiff = Math.max(maxDiff, Math.abs((a.rgb()[i] & 0xFF) - (b.rgb()[i] & 0xFF)));
-            }
+            int maxDiff = maxDiff(a, b);
             assertTrue(maxDiff <= 1, "tiles differ from the whole image by up to " + maxDiff);
+            // The downscale is tiled the same way: the LR equals a whole-image run up to 8-bit rounding.
+            Rgb8Image lrTiled = tiled.downscale(hr, null);
+            assertEquals(lr.width(), lrTiled.width());
+            assertEquals(lr.height(), lrTiled.height());
+            int lrDiff = maxDiff(lr, lrTiled);
+            assertTrue(lrDiff <= 1, "downscale tiles differ from the whole image by up to " + lrDiff);
         }
+    }
+
+    private static int maxDiff(Rgb8Image a, Rgb8Image b) {
+        int maxDiff = 0;
+        for (int i = 0; i < a.rgb().length; i++) {
+            maxDiff = Math.max(maxDiff, Math.abs((a.rgb()[i] & 0xFF) - (b.rgb()[i] & 0xFF)));
+        }
+        return maxDiff;
     }
 
     private static byte[] readFixture(String name) {
