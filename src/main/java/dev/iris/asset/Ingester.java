@@ -51,7 +51,9 @@ public final class Ingester {
             lr = lr.withAlpha(Resampler.resize(hr, lr.width(), lr.height(), Filter.AREA).alpha());
         }
         Rgb8Image restored = rescaler.restore(lr.withoutAlpha(), hr.width(), hr.height(), control);
-        double psnr = Quality.psnrY(hr.withoutAlpha(), restored, rescaler.scale());
+        // The usual border of one scale's width, narrowed for images too small to leave anything inside it.
+        int border = Math.min(rescaler.scale(), (Math.min(hr.width(), hr.height()) - 1) / 2);
+        double psnr = Quality.psnrY(hr.withoutAlpha(), restored, border);
         AssetMeta draft = new AssetMeta(request.name().value(), "", hr.width(), hr.height(), lr.width(),
                 lr.height(), rescaler.scale(), rescaler.pack().id(), rescaler.pack().card().upSha256(),
                 sha256(request.source()), hr.hasAlpha(), clock.instant(), psnr);
