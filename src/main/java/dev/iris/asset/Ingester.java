@@ -1,5 +1,6 @@
 package dev.iris.asset;
 
+import dev.iris.hash.Sha256;
 import dev.iris.image.DecodeLimits;
 import dev.iris.image.Decoder;
 import dev.iris.image.Filter;
@@ -9,10 +10,7 @@ import dev.iris.image.Rgb8Image;
 import dev.iris.model.ModelRegistry;
 import dev.iris.model.Rescaler;
 import dev.iris.ort.RunControl;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
-import java.util.HexFormat;
 import java.util.Optional;
 
 /**
@@ -52,9 +50,9 @@ public final class Ingester {
         }
         Rgb8Image restored = rescaler.restore(lr.withoutAlpha(), hr.width(), hr.height(), control);
         double psnr = Quality.psnrY(hr.withoutAlpha(), restored, rescaler.scale());
-        AssetMeta draft = new AssetMeta(request.name().value(), "", hr.width(), hr.height(), lr.width(),
+        AssetMeta draft = new AssetMeta(request.name().value(), "", "", hr.width(), hr.height(), lr.width(),
                 lr.height(), rescaler.scale(), rescaler.pack().id(), rescaler.pack().card().upSha256(),
-                sha256(request.source()), hr.hasAlpha(), clock.instant(), psnr);
+                Sha256.hex(request.source()), hr.hasAlpha(), clock.instant(), psnr);
         return store.put(draft, lr);
     }
 
@@ -70,13 +68,5 @@ public final class Ingester {
         }
         return models.forScale(request.scale()).orElseThrow(() -> new IngestException(
                 "no model for scale " + request.scale()));
-    }
-
-    private static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-256", e);
-        }
     }
 }
