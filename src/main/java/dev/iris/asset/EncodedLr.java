@@ -1,5 +1,7 @@
 package dev.iris.asset;
 
+import java.util.Objects;
+
 /**
  * An LR as its {@link LrCodec} stores it: the LR's bytes and, for an image with transparency, the alpha plane's.
  * Immutable by contract (nobody writes to the arrays once made).
@@ -9,7 +11,7 @@ package dev.iris.asset;
  */
 public record EncodedLr(byte[] lr, byte[] alpha) {
     public EncodedLr {
-        java.util.Objects.requireNonNull(lr, "lr");
+        Objects.requireNonNull(lr, "lr");
     }
 
     public boolean hasAlpha() {
