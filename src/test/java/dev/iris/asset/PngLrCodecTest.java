@@ -38,7 +38,7 @@ class PngLrCodecTest {
     }
 
     @Test
-    void decode_ofAnotherSize_namesBothSizes() {
+    void decode_ofAnotherSizeOrFormat_saysWhatItFound() {
         EncodedLr encoded = png.encode(random(7, 5, 1));
         ImageException e = assertThrows(ImageException.class, () -> png.decode(encoded, 8, 5));
         assertEquals("the stored LR is 7x5, metadata says 8x5", e.getMessage());
