@@ -2,7 +2,6 @@ package dev.iris.app;
 
 import dev.iris.asset.AssetName;
 import dev.iris.asset.AssetStore;
-import dev.iris.asset.FileAssetStore;
 import dev.iris.asset.IngestJobs;
 import dev.iris.asset.Ingester;
 import dev.iris.config.IrisConfig;
@@ -63,7 +62,7 @@ public final class IrisApp implements IrisServices, AutoCloseable {
         this.ort = ort;
         this.models = models;
         this.modelProblem = problem;
-        this.store = new FileAssetStore(config.assets().dir());
+        this.store = AssetStore.inDirectory(config.assets().dir());
         this.ingester = models.map(m -> new Ingester(store, m,
                 DecodeLimits.ofPixels(config.limits().maxSourcePixels()), Clock.systemUTC())).orElse(null);
         this.runner = new ModelRunner(ort, concurrentRuns(config), config.limits().queueLength(),

@@ -6,6 +6,8 @@ import java.time.Instant;
  * An asset's metadata, as stored beside its pixels.
  *
  * @param version        content hash of this version (16 hex digits): changes whenever the pixels or model do
+ * @param codec          the {@link LrCodec#id()} its pixels are stored with; metadata from before codecs were
+ *                       recorded reads as {@code "png"}
  * @param width          the original image's width, before any padding
  * @param height         the original image's height
  * @param lrWidth        the stored LR's width: {@code ceil(width / scale)}
@@ -16,6 +18,6 @@ import java.time.Instant;
  * @param roundTripPsnrY PSNR-Y in dB of the model's restore against the original, measured at ingest
  *                       ({@code Infinity} when exact)
  */
-public record AssetMeta(String name, String version, int width, int height, int lrWidth, int lrHeight, int scale,
+public record AssetMeta(String name, String version, String codec, int width, int height, int lrWidth, int lrHeight, int scale,
         String modelId, String modelSha256, String sourceSha256, boolean hasAlpha, Instant created,
         double roundTripPsnrY) {}

@@ -1,6 +1,7 @@
 package dev.iris.asset;
 
 import dev.iris.image.Rgb8Image;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 
@@ -10,6 +11,25 @@ import java.util.Optional;
  * {@link #find}.
  */
 public interface AssetStore {
+    /**
+     * The store iris uses unless told otherwise: PNG LRs as files in {@code dir} (created if missing), in the
+     * layout every iris so far has written ({@code <name>.json}, {@code <name>.<version>.lr.png},
+     * {@code <name>.<version>.alpha.png}).
+     *
+     * @throws java.io.UncheckedIOException if the directory cannot be created
+     */
+    static AssetStore inDirectory(Path dir) {
+        return of(BlobStore.directory(dir), LrCodec.png());
+    }
+
+    /**
+     * Assets kept in {@code blobs}, new versions encoded with {@code codec}. Versions already stored are read with
+     * the codec their metadata names, so changing {@code codec} needs no migration.
+     */
+    static AssetStore of(BlobStore blobs, LrCodec codec) {
+        return new BlobAssetStore(blobs, codec);
+    }
+
     /** The current metadata of {@code name}, if it exists. */
     Optional<AssetMeta> find(AssetName name);
 
@@ -22,7 +42,8 @@ public interface AssetStore {
 
     /**
      * Stores {@code lr} (with its alpha plane, if any) as the new version of {@code meta.name()}, atomically. The
-     * {@code version} in {@code meta} is ignored; the stored one is returned.
+     * {@code version}, {@code codec}, {@code lrWidth}, {@code lrHeight} and {@code hasAlpha} in {@code meta} are
+     * ignored (the store derives them from {@code lr} and its codec); the stored metadata is returned.
      *
      * @throws AssetException if it could not be written; the previous version is then intact
      */

@@ -1,5 +1,6 @@
 package dev.iris.asset;
 
+import dev.iris.hash.Sha256;
 import dev.iris.image.DecodeLimits;
 import dev.iris.image.Decoder;
 import dev.iris.image.Filter;
@@ -9,10 +10,7 @@ import dev.iris.image.Rgb8Image;
 import dev.iris.model.ModelRegistry;
 import dev.iris.model.Rescaler;
 import dev.iris.ort.RunControl;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
-import java.util.HexFormat;
 import java.util.Optional;
 
 /**
@@ -54,9 +52,9 @@ public final class Ingester {
         // The usual border of one scale's width, narrowed for images too small to leave anything inside it.
         int border = Math.min(rescaler.scale(), (Math.min(hr.width(), hr.height()) - 1) / 2);
         double psnr = Quality.psnrY(hr.withoutAlpha(), restored, border);
-        AssetMeta draft = new AssetMeta(request.name().value(), "", hr.width(), hr.height(), lr.width(),
+        AssetMeta draft = new AssetMeta(request.name().value(), "", "", hr.width(), hr.height(), lr.width(),
                 lr.height(), rescaler.scale(), rescaler.pack().id(), rescaler.pack().card().upSha256(),
-                sha256(request.source()), hr.hasAlpha(), clock.instant(), psnr);
+                Sha256.hex(request.source()), hr.hasAlpha(), clock.instant(), psnr);
         return store.put(draft, lr);
     }
 
@@ -72,13 +70,5 @@ public final class Ingester {
         }
         return models.forScale(request.scale()).orElseThrow(() -> new IngestException(
                 "no model for scale " + request.scale()));
-    }
-
-    private static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-256", e);
-        }
     }
 }

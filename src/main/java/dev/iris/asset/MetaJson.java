@@ -6,7 +6,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.time.Instant;
 
-/** {@link AssetMeta} to and from its JSON file. Stateless. */
+/**
+ * {@link AssetMeta} to and from its JSON file. Stateless. Reading accepts every shape iris has written: a file
+ * without {@code "codec"} predates codecs, when every LR was PNG.
+ */
 final class MetaJson {
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -16,6 +19,7 @@ final class MetaJson {
         ObjectNode node = JSON.createObjectNode()
                 .put("name", meta.name())
                 .put("version", meta.version())
+                .put("codec", meta.codec())
                 .put("width", meta.width())
                 .put("height", meta.height())
                 .put("lrWidth", meta.lrWidth())
@@ -41,7 +45,8 @@ final class MetaJson {
     static AssetMeta read(byte[] bytes) throws IOException {
         JsonNode n = JSON.readTree(bytes);
         return new AssetMeta(
-                text(n, "name"), text(n, "version"), n.path("width").asInt(), n.path("height").asInt(),
+                text(n, "name"), text(n, "version"), n.has("codec") ? text(n, "codec") : PngLrCodec.ID,
+                n.path("width").asInt(), n.path("height").asInt(),
                 n.path("lrWidth").asInt(), n.path("lrHeight").asInt(), n.path("scale").asInt(),
                 text(n, "modelId"), text(n, "modelSha256"), text(n, "sourceSha256"),
                 "plane".equals(n.path("alpha").asText()), Instant.parse(text(n, "created")),

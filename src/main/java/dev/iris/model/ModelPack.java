@@ -1,5 +1,6 @@
 package dev.iris.model;
 
+import dev.iris.hash.Sha256;
 import dev.iris.ort.OrtException;
 import dev.iris.ort.OrtRuntime;
 import dev.iris.ort.Session;
@@ -8,9 +9,6 @@ import dev.iris.ort.TensorInfo;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 
 /**
  * One model directory, loaded: its card and its two ORT sessions, checked against the ONNX contract. Thread-safe
@@ -55,7 +53,7 @@ public final class ModelPack implements AutoCloseable {
         } catch (IOException e) {
             throw new ModelException(file + ": cannot read model file (" + e.getClass().getSimpleName() + ")", e);
         }
-        String actual = sha256(bytes);
+        String actual = Sha256.hex(bytes);
         if (!actual.equalsIgnoreCase(sha256)) {
             throw new ModelException(file + ": sha256 is " + actual + " but model.json says " + sha256);
         }
@@ -78,14 +76,6 @@ public final class ModelPack implements AutoCloseable {
     private static void expect(Path file, String role, TensorInfo info, String name) {
         if (info == null || !info.name().equals(name) || info.rank() != 4) {
             throw new ModelException(file + ": expected one " + role + " named " + name + " of rank 4, got " + info);
-        }
-    }
-
-    static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-256", e);
         }
     }
 

@@ -1,16 +1,12 @@
 package dev.iris.ort;
 
+import dev.iris.hash.Sha256;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 
@@ -98,25 +94,13 @@ final class NativeLibrary {
 
     private static String sha256(ClassLoader loader, String resource) throws IOException {
         try (InputStream in = loader.getResourceAsStream(resource)) {
-            return sha256(in);
+            return Sha256.hex(in);
         }
     }
 
     private static String sha256(Path file) throws IOException {
         try (InputStream in = Files.newInputStream(file)) {
-            return sha256(in);
-        }
-    }
-
-    private static String sha256(InputStream in) throws IOException {
-        try {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            try (DigestInputStream din = new DigestInputStream(in, digest)) {
-                din.transferTo(OutputStream.nullOutputStream());
-            }
-            return HexFormat.of().formatHex(digest.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-256", e);
+            return Sha256.hex(in);
         }
     }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.iris.hash.Sha256;
 import dev.iris.image.Quality;
 import dev.iris.image.Rgb8Image;
 import dev.iris.ort.OrtRuntime;
@@ -60,8 +61,8 @@ class ModelPackTest {
         }
         Files.writeString(pack.resolve("model.json"), "{\"id\":\"irn-x2-random\",\"scale\":2,"
                 + "\"architecture\":{\"blocks_per_level\":[8]},\"onnx\":{"
-                + "\"down\":{\"sha256\":\"" + ModelPack.sha256(Files.readAllBytes(pack.resolve("down.onnx"))) + "\"},"
-                + "\"up\":{\"sha256\":\"" + ModelPack.sha256(Files.readAllBytes(pack.resolve("up.onnx"))) + "\"}}}");
+                + "\"down\":{\"sha256\":\"" + Sha256.hex(Files.readAllBytes(pack.resolve("down.onnx"))) + "\"},"
+                + "\"up\":{\"sha256\":\"" + Sha256.hex(Files.readAllBytes(pack.resolve("up.onnx"))) + "\"}}}");
         try (ModelPack random = ModelPack.open(ORT, pack, SessionOptions.defaults())) {
             Rescaler whole = new Rescaler(random);
             Rescaler tiled = new Rescaler(random, 32); // LR 128x96 in 32 px tiles, each with an 82 px margin

@@ -1,0 +1,46 @@
+package dev.iris.asset;
+
+import dev.iris.image.Rgb8Image;
+import java.util.Optional;
+
+/**
+ * Turns an LR, with its optional alpha plane, into the bytes an asset version stores, and back. Implementations
+ * are stateless and thread-safe.
+ *
+ * <p>Each version's metadata records the {@link #id()} of the codec that wrote it, so one store can hold versions
+ * written by several codecs (PNG today; lossless WebP and a model's lossy codec next) and read each with its own.
+ * Sealed because that id is a promise about files already on disk: a codec is added here, with a test that reads
+ * what it wrote, not plugged in from outside.
+ */
+public sealed interface LrCodec permits PngLrCodec {
+    /** Lossless PNG: the LR as 8-bit RGB, the alpha plane as a gray PNG beside it. What every iris so far wrote. */
+    static LrCodec png() {
+        return PngLrCodec.INSTANCE;
+    }
+
+    /** The codec whose {@link #id()} is {@code id}, if this iris knows it. */
+    static Optional<LrCodec> byId(String id) {
+        return switch (id) {
+            case PngLrCodec.ID -> Optional.of(PngLrCodec.INSTANCE);
+            default -> Optional.empty();
+        };
+    }
+
+    /** The name recorded in metadata ({@code "codec"}); never changes once versions carry it. */
+    String id();
+
+    /** The file extension of its payloads, without the dot; part of each payload's key. */
+    String extension();
+
+    /** Encodes {@code lr}, and its alpha plane if it has one. */
+    EncodedLr encode(Rgb8Image lr);
+
+    /**
+     * Decodes what {@link #encode} made, checking it is {@code width} x {@code height} (LR pixels), so that a
+     * payload that does not belong to its metadata is caught here rather than as a wrong picture later.
+     *
+     * @throws dev.iris.image.ImageException if the bytes are not a valid encoding or have another size; the message
+     *                                       names the size found and the one expected
+     */
+    Rgb8Image decode(EncodedLr encoded, int width, int height);
+}
