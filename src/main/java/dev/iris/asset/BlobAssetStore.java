@@ -21,7 +21,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code <name>.<version>.alpha.<ext>}, {@code ext} being the codec's. For PNG these are the file names iris has
  * always written, so existing stores read and grow unchanged.
  *
- * <p>A put encodes outside any lock, then, holding its name's lock: reads the current metadata; writes the new
+ * <p>A put encodes outside any lock, then, holding its name's lock ({@link BlobStore#lock}, which also holds off
+ * other processes sharing the store): reads the current metadata; writes the new
  * version's payloads (skipping those present: keys name content); commits the metadata provided it is still the
  * revision read; deletes the previous version's payloads. Any failure before the commit deletes the payloads this
  * put wrote. The lock keeps a put from deleting payloads that another put of the same name is about to commit;
@@ -35,8 +36,6 @@ final class BlobAssetStore implements AssetStore {
     private final BlobStore blobs;
     private final LrCodec codec;
     private final ConcurrentHashMap<String, CachedMeta> metas = new ConcurrentHashMap<>();
-    /** One lock object per name: puts of one name are serialised, puts of different names are not. */
-    private final ConcurrentHashMap<String, Object> writeLocks = new ConcurrentHashMap<>();
 
     private record CachedMeta(AssetMeta meta, BlobStore.Stamp stamp) {}
 
@@ -101,18 +100,15 @@ final class BlobAssetStore implements AssetStore {
         if (encoded.hasAlpha()) {
             payloads.put(alphaKey(name, version, codec), encoded.alpha());
         }
-        synchronized (writeLocks.computeIfAbsent(name, k -> new Object())) {
-            Optional<BlobStore.Stamped> current;
-            try {
-                current = blobs.readMeta(name);
-            } catch (IOException e) {
-                throw new AssetException("cannot store asset " + name + ": " + e.getMessage()
-                        + "; the previous version is unchanged", e);
-            }
+        try (BlobStore.NameLock lock = blobs.lock(name)) {
+            Optional<BlobStore.Stamped> current = blobs.readMeta(name);
             Optional<AssetMeta> previous = current.map(c -> parse(name, c.bytes()));
             commit(meta, payloads, current.map(BlobStore.Stamped::stamp));
             previous.filter(old -> !old.version().equals(version)).ifPresent(this::deletePayloads);
             return meta;
+        } catch (IOException e) {
+            throw new AssetException("cannot store asset " + name + ": " + e.getMessage()
+                    + "; the previous version is unchanged", e);
         }
     }
 

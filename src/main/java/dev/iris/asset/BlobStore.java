@@ -22,7 +22,8 @@ import java.util.Optional;
 public interface BlobStore {
     /**
      * Blobs as files in {@code dir} (created if missing): metadata in {@code <name>.json}, each payload in a file
-     * named by its key. Commits are atomic among all instances in this JVM, not yet between processes.
+     * named by its key. Commits are atomic among all instances in this JVM; name locks are file locks, so
+     * processes sharing the directory (the server and the command line) serialise their puts of one name.
      *
      * @throws java.io.UncheckedIOException if the directory cannot be created
      */
@@ -74,4 +75,17 @@ public interface BlobStore {
 
     /** Removes the payload under {@code key}; no error if there is none. */
     void deletePayload(String key) throws IOException;
+
+    /**
+     * Holds off every other writer of {@code name}, in this process and in others sharing the store, until the
+     * returned lock is closed: a put reads the current version, commits its own and deletes the old one's payloads
+     * under it, so no put deletes payloads another is about to commit.
+     */
+    NameLock lock(String name) throws IOException;
+
+    /** A held {@link #lock}. */
+    interface NameLock extends AutoCloseable {
+        @Override
+        void close() throws IOException;
+    }
 }

@@ -5,7 +5,10 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -14,6 +17,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -32,13 +36,18 @@ import java.util.stream.Stream;
  *
  * <p>The compare-and-set in {@link #commitMeta} holds its check and its rename under a lock per directory and
  * name that is shared by every instance in the JVM (two instances over one directory are two views of one set
- * of files). Between processes it is not atomic yet: that needs a file lock around the same few lines.
+ * of files). Between processes, writers of one name serialise through {@link #lock}, a file lock.
  */
 final class DirectoryBlobStore implements BlobStore {
     private static final String META = ".json";
     private static final Pattern VALID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,254}");
     /** Commit locks by absolute file path, JVM-wide; one small object per name ever committed. */
     private static final ConcurrentHashMap<Path, Object> COMMIT_LOCKS = new ConcurrentHashMap<>();
+
+    /** Name locks by lock-file path, JVM-wide: a file lock is held per process, so threads queue here first. */
+    private static final ConcurrentHashMap<Path, ReentrantLock> NAME_LOCKS = new ConcurrentHashMap<>();
+    /** Lock files live apart from the blobs, where no name or key can clash with them. */
+    private static final String LOCKS = ".locks";
 
     private final Path dir;
 
@@ -186,5 +195,32 @@ final class DirectoryBlobStore implements BlobStore {
                     + "starting with a letter or digit, got \"" + nameOrKey + "\"");
         }
         return nameOrKey;
+    }
+
+    @Override
+    public NameLock lock(String name) throws IOException {
+        Path file = dir.resolve(LOCKS).resolve(checked("name", name) + ".lock");
+        ReentrantLock local = NAME_LOCKS.computeIfAbsent(file, k -> new ReentrantLock());
+        local.lock();
+        try {
+            Files.createDirectories(file.getParent());
+            FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            try {
+                FileLock held = channel.lock(); // blocks while another process holds it
+                return () -> {
+                    try (channel) {
+                        held.release();
+                    } finally {
+                        local.unlock();
+                    }
+                };
+            } catch (IOException | RuntimeException e) {
+                channel.close();
+                throw e;
+            }
+        } catch (IOException | RuntimeException e) {
+            local.unlock();
+            throw e;
+        }
     }
 }
