@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -70,7 +71,7 @@ public final class ConfigLoader {
                 optional("assets.ingestToken"),
                 longValue("assets.maxUploadBytes", 32L << 20, 1, Long.MAX_VALUE),
                 optional("assets.demoDir", "webapp/originals").map(base::resolve),
-                integer("assets.demoScale", 2, 2, 4));
+                scale("assets.demoScale", 2));
         var models = new IrisConfig.Models(
                 path(base, "models.dir", "models"),
                 integer("models.threads", 0, 0, 1024),
@@ -102,6 +103,16 @@ public final class ConfigLoader {
             throw new ConfigException(problems);
         }
         return new IrisConfig(server, serving, assets, models, caches, limits);
+    }
+
+    /**
+     * Every key the loader reads, in reading order: the keys it accepts (any other is unknown) and the keys
+     * {@code conf/iris.properties} must document, which ConfigLoaderTest checks against this set.
+     */
+    static Set<String> knownKeys() {
+        ConfigLoader loader = new ConfigLoader();
+        loader.build(Path.of(""));
+        return Collections.unmodifiableSet(loader.read);
     }
 
     private String raw(String key) {
@@ -154,6 +165,15 @@ public final class ConfigLoader {
                 throw new IllegalArgumentException();
             }
             return n;
+        });
+    }
+
+    /** An ingest scale: the models iris runs are x2 or x4 (ModelCard checks the same of each model). */
+    private int scale(String key, int fallback) {
+        return parsed(key, fallback, "2 or 4", v -> switch (v) {
+            case "2" -> 2;
+            case "4" -> 4;
+            default -> throw new IllegalArgumentException();
         });
     }
 

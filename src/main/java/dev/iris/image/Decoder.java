@@ -128,11 +128,6 @@ public final class Decoder {
         return readers.next();
     }
 
-    /** Whether a WebP reader is installed. */
-    static boolean canReadWebp() {
-        return ImageIO.getImageReadersByFormatName("webp").hasNext();
-    }
-
     /** Records warnings that mean the data ended early or is damaged. */
     private static final class Damage implements IIOReadWarningListener {
         boolean damaged;

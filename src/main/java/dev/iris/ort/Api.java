@@ -31,22 +31,19 @@ final class Api {
 
     // Slot indices in OrtApi (zero-based).
     private static final int GET_ERROR_CODE = 1, GET_ERROR_MESSAGE = 2, CREATE_ENV = 3, CREATE_SESSION = 7,
-            CREATE_SESSION_FROM_ARRAY = 8, RUN = 9, CREATE_SESSION_OPTIONS = 10, ENABLE_MEM_PATTERN = 16,
-            DISABLE_MEM_PATTERN = 17, ENABLE_CPU_MEM_ARENA = 18, DISABLE_CPU_MEM_ARENA = 19,
-            SET_SESSION_LOG_SEVERITY = 22, SET_GRAPH_OPTIMIZATION_LEVEL = 23, SET_INTRA_OP_THREADS = 24,
-            SET_INTER_OP_THREADS = 25, SESSION_INPUT_COUNT = 30, SESSION_OUTPUT_COUNT = 31,
+            CREATE_SESSION_FROM_ARRAY = 8, RUN = 9, CREATE_SESSION_OPTIONS = 10, ENABLE_CPU_MEM_ARENA = 18,
+            DISABLE_CPU_MEM_ARENA = 19, SET_SESSION_LOG_SEVERITY = 22, SET_GRAPH_OPTIMIZATION_LEVEL = 23,
+            SET_INTRA_OP_THREADS = 24, SET_INTER_OP_THREADS = 25, SESSION_INPUT_COUNT = 30, SESSION_OUTPUT_COUNT = 31,
             SESSION_INPUT_TYPE_INFO = 33, SESSION_OUTPUT_TYPE_INFO = 34, SESSION_INPUT_NAME = 36,
             SESSION_OUTPUT_NAME = 37, CREATE_RUN_OPTIONS = 39, RUN_OPTIONS_SET_TERMINATE = 46,
             RUN_OPTIONS_UNSET_TERMINATE = 47, CREATE_TENSOR_WITH_DATA = 49, GET_TENSOR_MUTABLE_DATA = 51,
             CAST_TYPE_INFO_TO_TENSOR_INFO = 55, GET_TENSOR_ELEMENT_TYPE = 60, GET_DIMENSIONS_COUNT = 61,
-            GET_DIMENSIONS = 62, GET_TENSOR_TYPE_AND_SHAPE = 65, CREATE_MEMORY_INFO = 68,
-            CREATE_CPU_MEMORY_INFO = 69, ALLOCATOR_FREE = 76, GET_DEFAULT_ALLOCATOR = 78, RELEASE_ENV = 92,
-            RELEASE_STATUS = 93, RELEASE_MEMORY_INFO = 94, RELEASE_SESSION = 95, RELEASE_VALUE = 96,
+            GET_DIMENSIONS = 62, GET_TENSOR_TYPE_AND_SHAPE = 65, CREATE_CPU_MEMORY_INFO = 69, ALLOCATOR_FREE = 76,
+            GET_DEFAULT_ALLOCATOR = 78, RELEASE_STATUS = 93, RELEASE_SESSION = 95, RELEASE_VALUE = 96,
             RELEASE_RUN_OPTIONS = 97, RELEASE_TYPE_INFO = 98, RELEASE_TENSOR_TYPE_AND_SHAPE = 99,
             RELEASE_SESSION_OPTIONS = 100, GET_AVAILABLE_PROVIDERS = 125, RELEASE_AVAILABLE_PROVIDERS = 126,
-            ADD_SESSION_CONFIG_ENTRY = 130, RUN_WITH_BINDING = 133, CREATE_IO_BINDING = 134,
-            RELEASE_IO_BINDING = 135, BIND_INPUT = 136, BIND_OUTPUT = 137, BIND_OUTPUT_TO_DEVICE = 138,
-            GET_BOUND_OUTPUT_VALUES = 140, CLEAR_BOUND_INPUTS = 141, CLEAR_BOUND_OUTPUTS = 142,
+            ADD_SESSION_CONFIG_ENTRY = 130, RUN_WITH_BINDING = 133, CREATE_IO_BINDING = 134, RELEASE_IO_BINDING = 135,
+            BIND_INPUT = 136, BIND_OUTPUT = 137, BIND_OUTPUT_TO_DEVICE = 138, GET_BOUND_OUTPUT_VALUES = 140,
             SYNCHRONIZE_BOUND_OUTPUTS = 203, APPEND_CUDA_V2 = 204, CREATE_CUDA_OPTIONS = 205,
             UPDATE_CUDA_OPTIONS = 206, RELEASE_CUDA_OPTIONS = 208, GET_BUILD_INFO = 254;
 
@@ -72,8 +69,6 @@ final class Api {
     private static final MethodHandle S_PPPL =
             handle(FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG));
     private static final MethodHandle S_IIP = handle(FunctionDescriptor.of(ADDRESS, JAVA_INT, JAVA_INT, ADDRESS));
-    private static final MethodHandle S_PIIIP =
-            handle(FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
     private static final MethodHandle S_RUN = handle(FunctionDescriptor.of(ADDRESS,
             ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS, JAVA_LONG, ADDRESS));
     private static final MethodHandle S_CREATE_TENSOR = handle(FunctionDescriptor.of(ADDRESS,
@@ -158,15 +153,6 @@ final class Api {
         }
     }
 
-    void createMemoryInfo(MemorySegment name, int allocatorType, int deviceId, int memType, MemorySegment out) {
-        try {
-            check((MemorySegment) S_PIIIP.invokeExact(
-                    fn[CREATE_MEMORY_INFO], name, allocatorType, deviceId, memType, out));
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
-    }
-
     String buildInfo() {
         try {
             return cString((MemorySegment) P_.invokeExact(fn[GET_BUILD_INFO]));
@@ -197,10 +183,6 @@ final class Api {
 
     void setCpuMemArena(MemorySegment options, boolean on) {
         callP(on ? ENABLE_CPU_MEM_ARENA : DISABLE_CPU_MEM_ARENA, options);
-    }
-
-    void setMemPattern(MemorySegment options, boolean on) {
-        callP(on ? ENABLE_MEM_PATTERN : DISABLE_MEM_PATTERN, options);
     }
 
     void addSessionConfigEntry(MemorySegment options, MemorySegment key, MemorySegment value) {
@@ -333,15 +315,8 @@ final class Api {
         callPPPP(GET_BOUND_OUTPUT_VALUES, binding, allocator, outArray, outCount);
     }
 
-    void clearBindings(MemorySegment binding) {
-        release(CLEAR_BOUND_INPUTS, binding);
-        release(CLEAR_BOUND_OUTPUTS, binding);
-    }
-
     // ---- release functions, for the owners' arena cleanups
 
-    void releaseEnv(MemorySegment p) { release(RELEASE_ENV, p); }
-    void releaseMemoryInfo(MemorySegment p) { release(RELEASE_MEMORY_INFO, p); }
     void releaseSession(MemorySegment p) { release(RELEASE_SESSION, p); }
     void releaseValue(MemorySegment p) { release(RELEASE_VALUE, p); }
     void releaseRunOptions(MemorySegment p) { release(RELEASE_RUN_OPTIONS, p); }

@@ -1,15 +1,21 @@
 package dev.iris.config;
 
+import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -51,17 +57,72 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void shippedFile_documentsEveryKeyTheLoaderReads() throws Exception {
-        String documented = Files.readString(Path.of("conf/iris.properties"));
-        for (String key : List.of("server.host", "server.port", "server.shutdownTimeoutMs", "server.webappDir",
-                "serving.prefix", "serving.maxAgeSeconds", "serving.acceptWebp", "serving.enlarge",
-                "serving.defaultQuality", "serving.background", "serving.signingKeys", "assets.dir", "assets.ingestToken",
-                "assets.maxUploadBytes", "assets.demoDir", "assets.demoScale", "models.dir", "models.threads",
-                "models.provider", "models.cudaDevice", "models.tileLr", "models.lrOnlyFallback", "ort.library", "ort.cacheDir",
-                "cache.sourceMaxBytes", "cache.encodedMaxBytes", "limits.maxSourceMegapixels",
-                "limits.maxOutputDimension", "limits.modelThreads", "limits.queueLength", "limits.requestTimeoutMs",
-                "limits.allowedWidths", "limits.allowedQualities")) {
-            assertTrue(documented.contains("#" + key + "="), key + " is not documented");
+    void shippedFile_documentsExactlyTheKeysTheLoaderReads() throws Exception {
+        Set<String> documented = documented().keySet();
+        Set<String> read = ConfigLoader.knownKeys();
+        assertAll(
+                () -> assertEquals(Set.of(), difference(read, documented),
+                        "read by ConfigLoader but not in conf/iris.properties"),
+                () -> assertEquals(Set.of(), difference(documented, read),
+                        "in conf/iris.properties but not read by ConfigLoader"));
+    }
+
+    @Test
+    void shippedFile_everyDocumentedKeyLoads_andItsDocumentedValueIsTheDefault(@TempDir Path tmp) throws Exception {
+        // Every "#key=value" line of the shipped file, switched on: each key must be accepted, each value valid and
+        // equal to the loader's default, one by one (a failure names the key) and all together from a file.
+        IrisConfig defaults = ConfigLoader.load(Optional.empty(), Map.of(), tmp);
+        List<String> notTheDefault = new ArrayList<>();
+        StringBuilder uncommented = new StringBuilder();
+        documented().forEach((key, value) -> {
+            if (!ConfigLoader.load(Optional.empty(), Map.of(key, value), tmp).equals(defaults)) {
+                notTheDefault.add(key + "=" + value);
+            }
+            uncommented.append(key).append('=').append(value).append('\n');
+        });
+        assertEquals(List.of(), notTheDefault, "documented values that are not the loader's defaults");
+        Path file = tmp.resolve("all-keys.properties");
+        Files.writeString(file, uncommented);
+        assertEquals(defaults, ConfigLoader.load(Optional.of(file), Map.of(), tmp));
+    }
+
+    @Test
+    void load_unknownKeyBesideEveryKnownOne_isRejected() throws Exception {
+        Map<String, String> all = new LinkedHashMap<>(documented());
+        all.put("serving.enlarged", "true"); // a near miss of serving.enlarge
+        var e = assertThrows(ConfigException.class, () -> ConfigLoader.load(Optional.empty(), all, Path.of("")));
+        assertEquals(List.of("serving.enlarged: unknown key (see conf/iris.properties for the known ones)"),
+                e.problems());
+    }
+
+    @Test
+    void load_demoScale_acceptsOnly2Or4() {
+        assertEquals(4, ConfigLoader.load(Optional.empty(), Map.of("assets.demoScale", "4"), Path.of(""))
+                .assets().demoScale());
+        for (String bad : List.of("3", "1", "8")) {
+            var e = assertThrows(ConfigException.class, () -> ConfigLoader.load(Optional.empty(),
+                    Map.of("assets.demoScale", bad), Path.of("")));
+            assertEquals(List.of("assets.demoScale: expected 2 or 4, got \"" + bad + "\""), e.problems());
         }
+    }
+
+    /** Each key conf/iris.properties documents (a line {@code #key=default}) with its documented value. */
+    private static Map<String, String> documented() throws Exception {
+        Pattern line = Pattern.compile("#([a-z]+\\.[A-Za-z]+)=(.*)");
+        Map<String, String> keys = new LinkedHashMap<>();
+        for (String text : Files.readAllLines(Path.of("conf/iris.properties"))) {
+            Matcher m = line.matcher(text);
+            if (m.matches() && keys.put(m.group(1), m.group(2)) != null) {
+                throw new AssertionError(m.group(1) + " is documented twice");
+            }
+        }
+        assertTrue(keys.size() > 10, "found only " + keys.keySet() + " in conf/iris.properties");
+        return keys;
+    }
+
+    private static Set<String> difference(Set<String> a, Set<String> b) {
+        Set<String> out = new TreeSet<>(a);
+        out.removeAll(b);
+        return out;
     }
 }

@@ -49,6 +49,21 @@ class MainTest {
         assertTrue(Files.isRegularFile(tmp.resolve("assets/good.json")));
     }
 
+    @Test
+    void ingest_scaleOtherThan2Or4_exits2BeforeStarting(@TempDir Path tmp) throws Exception {
+        String err = stderrOf(() -> assertEquals(2, Main.run(new String[] {"ingest", tmp.toString(), "--scale", "3",
+                "--assets.dir=" + tmp.resolve("assets")})));
+        assertEquals("iris: --scale must be 2 or 4, got 3\n", err);
+    }
+
+    @Test
+    void serve_demoScale3_isAConfigurationError(@TempDir Path tmp) throws Exception {
+        // Before, 3 passed the loader's range check and the start failed later, ingesting the demo images.
+        String err = stderrOf(() -> assertEquals(2, Main.run(new String[] {"serve", "--assets.demoScale=3",
+                "--assets.dir=" + tmp.resolve("assets")})));
+        assertEquals("iris: assets.demoScale: expected 2 or 4, got \"3\"\n", err);
+    }
+
     private static String stderrOf(Runnable action) {
         PrintStream original = System.err;
         ByteArrayOutputStream captured = new ByteArrayOutputStream();

@@ -56,24 +56,22 @@ class AdminServletTest {
 
     @Test
     void put_withoutOrWithWrongToken_is401_andChangesNothing() throws Exception {
-        assertEquals(401, iris.put("/iris/assets/x", IrisTestServer.fixture("photo.png")).statusCode());
-        assertEquals(401, iris.put("/iris/assets/x", IrisTestServer.fixture("photo.png"),
-                "Authorization", "Bearer wrong").statusCode());
-        assertEquals(404, iris.get("/iris/assets/x", "Authorization", AUTH).statusCode());
+        assertProblem(iris.put("/iris/assets/x", IrisTestServer.fixture("photo.png")), 401,
+                "missing or wrong bearer token");
+        assertProblem(iris.put("/iris/assets/x", IrisTestServer.fixture("photo.png"), "Authorization", "Bearer wrong"),
+                401, "missing or wrong bearer token");
+        assertProblem(iris.get("/iris/assets/x", "Authorization", AUTH), 404, "no asset named x");
     }
 
     @Test
-    void put_badImages_give4xxWithOneLineReason_andLeaveTheStoreAsItWas() throws Exception {
+    void put_badImages_giveTheirExactStatusAndOneLineReason_andLeaveTheStoreAsItWas() throws Exception {
         iris.put("/iris/assets/keep?scale=" + scale, IrisTestServer.fixture("photo.png"), "Authorization", AUTH);
         List<String> before = files();
-        for (String fixture : List.of("empty.jpg", "text.jpg", "truncated.jpg", "huge-header.png")) {
-            HttpResponse<byte[]> response = iris.put("/iris/assets/keep?scale=" + scale,
-                    IrisTestServer.fixture(fixture), "Authorization", AUTH);
-            assertTrue(response.statusCode() >= 400 && response.statusCode() < 500,
-                    fixture + " gave " + response.statusCode());
-            JsonNode body = JSON.readTree(response.body());
-            assertEquals(1, body.get("error").asText().lines().count(), fixture);
-        }
+        assertProblem(put("keep", "empty.jpg"), 400, "empty body: send the image file as the request body");
+        assertProblem(put("keep", "text.jpg"), 415, "not an image iris can read (expected JPEG, PNG or WebP)");
+        assertProblem(put("keep", "truncated.jpg"), 415, "corrupt or truncated image");
+        assertProblem(put("keep", "huge-header.png"), 415,
+                "image is 100000x100000 (10000.0 megapixels), more than the 50.0 allowed");
         assertEquals(before, files());
         assertEquals(200, iris.get("/img/keep.png?w=64").statusCode());
     }
@@ -81,11 +79,10 @@ class AdminServletTest {
     @Test
     void put_badScaleOrName_is400() {
         byte[] photo = IrisTestServer.fixture("photo.png");
-        HttpResponse<byte[]> badScale = iris.put("/iris/assets/y?scale=3", photo, "Authorization", AUTH);
-        assertEquals(400, badScale.statusCode());
-        assertEquals("{\"status\":400,\"error\":\"expected 2 or 4 for scale, got \\\"3\\\"\"}\n",
-                new String(badScale.body()));
-        assertEquals(400, iris.put("/iris/assets/..hidden", photo, "Authorization", AUTH).statusCode());
+        assertProblem(iris.put("/iris/assets/y?scale=3", photo, "Authorization", AUTH), 400,
+                "expected 2 or 4 for scale, got \"3\"");
+        assertProblem(iris.put("/iris/assets/..hidden", photo, "Authorization", AUTH), 400,
+                "expected an asset name (letters, digits, '.', '_', '-') in the path, got \"..hidden\"");
     }
 
     @Test
@@ -112,6 +109,26 @@ class AdminServletTest {
         assertTrue(text.contains("iris_model_runs_queued "), text);
         assertTrue(text.contains("jvm_memory_used_bytes{"), text);
         assertTrue(text.contains("jvm_gc_"), text);
+    }
+
+    private static HttpResponse<byte[]> put(String name, String fixture) {
+        return iris.put("/iris/assets/" + name + "?scale=" + scale, IrisTestServer.fixture(fixture),
+                "Authorization", AUTH);
+    }
+
+    /** The exact status and the exact one-line JSON body {@code {"status":N,"error":"reason"}}. */
+    private static void assertProblem(HttpResponse<byte[]> response, int status, String reason) {
+        String body = new String(response.body(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(status + " {\"status\":" + status + ",\"error\":" + jsonString(reason) + "}\n",
+                response.statusCode() + " " + body);
+    }
+
+    private static String jsonString(String text) {
+        try {
+            return JSON.writeValueAsString(text);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static List<String> files() throws Exception {

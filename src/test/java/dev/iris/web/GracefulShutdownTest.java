@@ -1,6 +1,7 @@
 package dev.iris.web;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.http.HttpResponse;
@@ -23,6 +24,11 @@ class GracefulShutdownTest {
             while (iris.app().runner().active() == 0 && !inFlight.isDone()) {
                 Thread.sleep(1); // until the restore has started on the model thread
             }
+            // Otherwise the wait above ended because the request was already answered, and the stop below would
+            // have nothing to drain: the test would pass without testing anything.
+            assertFalse(inFlight.isDone(), "the request was answered before the stop began");
+            assertEquals(1, iris.app().runner().active(), "no model run in flight when the stop began");
+            assertEquals(runs, iris.app().runner().finished(), "the restore finished before the stop began");
             iris.close(); // stops Jetty gracefully, then the app
             HttpResponse<byte[]> response = inFlight.get();
             assertEquals(200, response.statusCode());
