@@ -30,6 +30,10 @@ public record SessionOptions(int intraOpThreads, int interOpThreads, GraphOptimi
         return new SessionOptions(threads, interOpThreads, optimization, cpuArena, allowSpinning, provider);
     }
 
+    public SessionOptions withCpuArena(boolean on) {
+        return new SessionOptions(intraOpThreads, interOpThreads, optimization, on, allowSpinning, provider);
+    }
+
     public SessionOptions withProvider(ExecutionProvider executionProvider) {
         return new SessionOptions(intraOpThreads, interOpThreads, optimization, cpuArena, allowSpinning,
                 executionProvider);

@@ -106,7 +106,7 @@ class RendererTest {
 
     /** An asset of an original {@code width x height} at {@code scale}, with its LR size as ingest makes it. */
     private static AssetMeta meta(int width, int height, int scale) {
-        return new AssetMeta("a", "0123456789abcdef", width, height, ceilDiv(width, scale), ceilDiv(height, scale),
+        return new AssetMeta("a", "0123456789abcdef", "png", width, height, ceilDiv(width, scale), ceilDiv(height, scale),
                 scale, "m", "0".repeat(64), "0".repeat(64), false, Instant.EPOCH, 40);
     }
 

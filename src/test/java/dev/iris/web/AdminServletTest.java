@@ -69,8 +69,8 @@ class AdminServletTest {
         List<String> before = files();
         assertProblem(put("keep", "empty.jpg"), 400, "empty body: send the image file as the request body");
         assertProblem(put("keep", "text.jpg"), 415, "not an image iris can read (expected JPEG, PNG or WebP)");
-        assertProblem(put("keep", "truncated.jpg"), 415, "corrupt or truncated image");
-        assertProblem(put("keep", "huge-header.png"), 415,
+        assertProblem(put("keep", "truncated.jpg"), 400, "corrupt or truncated image");
+        assertProblem(put("keep", "huge-header.png"), 400,
                 "image is 100000x100000 (10000.0 megapixels), more than the 50.0 allowed");
         assertEquals(before, files());
         assertEquals(200, iris.get("/img/keep.png?w=64").statusCode());

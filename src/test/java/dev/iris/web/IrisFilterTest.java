@@ -166,7 +166,7 @@ class IrisFilterTest {
     @Test
     void get_assetWhoseModelChangedSinceIngest_isServedFromTheLrConventionally_loggedOnce() {
         // The same LR, stored as made by an up.onnx with another SHA-256 (as after a model update).
-        AssetMeta changed = iris.app().store().put(new AssetMeta("changed", "", photo.width(), photo.height(),
+        AssetMeta changed = iris.app().store().put(new AssetMeta("changed", "", "", photo.width(), photo.height(),
                 photo.lrWidth(), photo.lrHeight(), photo.scale(), photo.modelId(), "0".repeat(64),
                 photo.sourceSha256(), false, photo.created(), photo.roundTripPsnrY()),
                 iris.app().store().read(photo).lr());
