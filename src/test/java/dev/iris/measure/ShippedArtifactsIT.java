@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
@@ -22,13 +23,17 @@ import org.junit.jupiter.api.Test;
 /**
  * After {@code mvn package}: the shipped {@code target/iris.jar} and {@code target/iris.war} (with the jars in its
  * {@code WEB-INF/lib}) hold no class compiled from {@code src/measure/java}, nothing in the measurement packages,
- * and no iris class that refers to them; {@code target/iris-measure.jar} holds every measurement class.
+ * and no iris class that refers to them; {@code target/iris-measure.jar} holds every measurement class and, with
+ * {@code iris.jar}, all that they use.
  */
 class ShippedArtifactsIT {
     private static final Path TARGET = Path.of("target");
     private static final Path SOURCES = Path.of("src/measure/java");
     /** Measurement's package, and the one it had while it shipped inside iris.jar. */
     private static final List<String> PACKAGES = List.of("dev/iris/measure/", "dev/iris/bench/");
+    /** An iris type's internal name, as the constant pool spells it in class references and descriptors. */
+    private static final Pattern IRIS_TYPE = Pattern.compile("dev/iris/[A-Za-z0-9_$/-]*[A-Za-z0-9_$]");
+    private static final List<String> TEST_LIBRARIES = List.of("org/junit/", "net/jqwik/", "org/opentest4j/");
 
     @Test
     void shippedJarAndWar_holdNoMeasurementClass() throws IOException {
@@ -55,6 +60,24 @@ class ShippedArtifactsIT {
         Set<String> missing = new TreeSet<>(measurementClasses());
         missing.removeAll(classes(TARGET.resolve("iris-measure.jar")).keySet());
         assertEquals(Set.of(), missing, "measurement classes missing from target/iris-measure.jar");
+    }
+
+    @Test
+    void measurementJar_needsNothingButItselfAndTheShippedJar() throws IOException {
+        Map<String, byte[]> measurement = classes(TARGET.resolve("iris-measure.jar"));
+        Set<String> available = new TreeSet<>(measurement.keySet());
+        available.addAll(classes(TARGET.resolve("iris.jar")).keySet());
+        List<String> problems = new ArrayList<>();
+        measurement.forEach((name, bytes) -> {
+            String text = new String(bytes, StandardCharsets.ISO_8859_1);
+            TEST_LIBRARIES.stream().filter(text::contains).forEach(l -> problems.add(name + " uses " + l));
+            IRIS_TYPE.matcher(text).results().map(m -> m.group()).distinct()
+                    .filter(type -> !available.contains(type + ".class"))
+                    .filter(type -> available.stream().noneMatch(c -> c.startsWith(type + "/"))) // a package name
+                    .forEach(type -> problems.add(name + " needs " + type));
+        });
+        assertEquals(List.of(), problems, "measurement must run from target/iris-measure.jar and iris.jar alone: "
+                + "it compiles with the tests, but may use none of their classes or libraries");
     }
 
     /** {@code pkg/Name.class} for every top-level class in src/measure/java. */
