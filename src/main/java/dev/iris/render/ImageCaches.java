@@ -66,13 +66,4 @@ public final class ImageCaches {
     private static long bytesOf(Cache<?, ?> cache) {
         return cache.policy().eviction().map(e -> e.weightedSize().orElse(0L)).orElse(0L);
     }
-
-    /**
-     * Drops every cached source and encoded image (computations in flight finish and are cached as usual). For
-     * measuring cold requests ({@code iris bench}); serving never needs it, since keys carry the asset version.
-     */
-    public void invalidateAll() {
-        sources.cache().invalidateAll();
-        encoded.cache().invalidateAll();
-    }
 }

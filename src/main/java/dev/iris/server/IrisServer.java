@@ -7,7 +7,6 @@ import dev.iris.web.IrisServices;
 import dev.iris.web.IrisFilter;
 import jakarta.servlet.DispatcherType;
 import java.util.EnumSet;
-import java.util.List;
 import org.eclipse.jetty.ee11.servlet.DefaultServlet;
 import org.eclipse.jetty.ee11.servlet.FilterHolder;
 import org.eclipse.jetty.ee11.servlet.ServletContextHandler;
@@ -17,7 +16,6 @@ import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.server.handler.ContextHandlerCollection;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 
 /**
@@ -31,14 +29,6 @@ public final class IrisServer implements AutoCloseable {
     private final ServerConnector connector;
 
     public IrisServer(IrisApp app) {
-        this(app, List.of());
-    }
-
-    /**
-     * iris plus {@code extra} contexts on the same connector (each on its own context path, which takes precedence
-     * over iris's {@code /} for its paths). Only {@code iris bench} uses it, for its baseline endpoints.
-     */
-    IrisServer(IrisApp app, List<ServletContextHandler> extra) {
         IrisConfig config = app.config();
         jetty = new Server();
         HttpConfiguration http = new HttpConfiguration();
@@ -62,13 +52,7 @@ public final class IrisServer implements AutoCloseable {
         context.addServlet(files, "/");
 
         GracefulHandler graceful = new GracefulHandler();
-        if (extra.isEmpty()) {
-            graceful.setHandler(context);
-        } else {
-            ContextHandlerCollection contexts = new ContextHandlerCollection(context);
-            extra.forEach(contexts::addHandler);
-            graceful.setHandler(contexts);
-        }
+        graceful.setHandler(context);
         jetty.setHandler(graceful);
         jetty.setStopTimeout(config.server().shutdownTimeout().toMillis());
         jetty.setStopAtShutdown(true);

@@ -1,14 +1,11 @@
 package dev.iris.server;
 
 import dev.iris.asset.AssetMeta;
-import dev.iris.asset.AssetName;
-import dev.iris.asset.Ingester;
 import dev.iris.config.ConfigException;
 import dev.iris.config.ConfigLoader;
 import dev.iris.config.IrisConfig;
 import dev.iris.model.ModelException;
 import dev.iris.ort.OrtException;
-import dev.iris.ort.RunControl;
 import dev.iris.app.IrisApp;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -31,13 +28,6 @@ public final class Main {
             usage: iris <command> [options]
               serve                                   start the server (http://localhost:8080/ by default)
               ingest <file|dir> [--scale 2|4] [--model id]   store images as invertible-LR assets
-              eval <dir> [--scale 2|4] [--model id] [--out docs/eval]
-                                                      quality and bytes vs bicubic, JPEG and WebP
-              bench [--out docs/BENCHMARKS.md] [--seconds 10] [--runs 5]
-                                                      model speed and memory, server latency and throughput
-                                                      against baselines, as Markdown
-              loadtest [--seconds 180] [--windows 6] [--rss-budget-mb 3072] [--out docs/LOADTEST.md]
-                                                      bounded overload on loopback; exit 1 if a promise breaks
               help                                    this text
             options: --config=FILE (default conf/iris.properties), --<key>=<value> for any key in it,
                      e.g. --server.port=9090
@@ -71,8 +61,7 @@ public final class Main {
         }
         // "--scale 2" and "--model id" are also accepted as two words, as the ingest usage shows.
         for (int i = 0; i < positional.size() - 1; i++) {
-            if (List.of("--scale", "--model", "--out", "--seconds", "--runs", "--windows", "--rss-budget-mb")
-                    .contains(positional.get(i))) {
+            if (List.of("--scale", "--model").contains(positional.get(i))) {
                 options.put(positional.get(i).substring(2), positional.remove(i + 1));
                 positional.remove(i--);
             }
@@ -86,40 +75,6 @@ public final class Main {
                 String scale = Optional.ofNullable(options.remove("scale")).orElse("2");
                 Optional<String> model = Optional.ofNullable(options.remove("model"));
                 yield ingest(load(configFile, options, base), positional, scale, model);
-            }
-            case "eval" -> {
-                String scale = Optional.ofNullable(options.remove("scale")).orElse("2");
-                Optional<String> model = Optional.ofNullable(options.remove("model"));
-                Path out = base.resolve(Optional.ofNullable(options.remove("out")).orElse("docs/eval"));
-                yield EvalCommand.run(load(configFile, options, base), positional, scale, model, out);
-            }
-            case "loadtest" -> {
-                Path out = base.resolve(Optional.ofNullable(options.remove("out")).orElse("docs/LOADTEST.md"));
-                String seconds = Optional.ofNullable(options.remove("seconds")).orElse("180");
-                String windows = Optional.ofNullable(options.remove("windows")).orElse("6");
-                String budget = Optional.ofNullable(options.remove("rss-budget-mb")).orElse("3072");
-                if (!seconds.matches("[1-9][0-9]{0,3}") || !windows.matches("[1-9][0-9]?")
-                        || !budget.matches("[1-9][0-9]{1,6}")) {
-                    System.err.println("iris: loadtest needs --seconds 1..9999, --windows 1..99, --rss-budget-mb");
-                    yield 2;
-                }
-                yield LoadTestCommand.run(configFile, options, base, out, Integer.parseInt(seconds),
-                        Integer.parseInt(windows), Long.parseLong(budget) << 20);
-            }
-            case "bench" -> {
-                Path out = base.resolve(Optional.ofNullable(options.remove("out")).orElse("docs/BENCHMARKS.md"));
-                String secondsText = Optional.ofNullable(options.remove("seconds")).orElse("10");
-                String runsText = Optional.ofNullable(options.remove("runs")).orElse("5");
-                if (!secondsText.matches("[0-9]{1,3}(\\.[0-9]+)?") || !runsText.matches("[1-9][0-9]{0,2}")
-                        || Double.parseDouble(secondsText) < 0.1) {
-                    System.err.println("iris: bench needs --seconds 0.1..999 and --runs 1..999, got " + secondsText
-                            + " and " + runsText);
-                    yield 2;
-                }
-                double seconds = Double.parseDouble(secondsText);
-                int runs = Integer.parseInt(runsText);
-                yield BenchCommand.run(configFile, options, base, out, seconds, runs,
-                        "./iris " + String.join(" ", args));
             }
             case "help", "--help", "-h" -> {
                 System.out.print(USAGE);

@@ -1,0 +1,125 @@
+package dev.iris.measure;
+
+import dev.iris.config.ConfigException;
+import dev.iris.config.ConfigLoader;
+import dev.iris.model.ModelException;
+import dev.iris.ort.OrtException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * {@code iris-measure <command>}: the measurement commands, run by {@code ./iris eval|bench|loadtest|bench-ort}
+ * from {@code target/iris-measure.jar}, which is built beside {@code iris.jar} and never shipped. Options
+ * {@code --key=value} override {@code conf/iris.properties}, as for {@code iris serve}.
+ */
+public final class Main {
+    private static final String USAGE = """
+            usage: iris <measurement> [options]    (measurement: target/iris-measure.jar, not part of iris.jar)
+              eval <dir> [--scale 2|4] [--model id] [--out docs/eval]
+                                                      quality and bytes vs bicubic, JPEG and WebP
+              bench [--out docs/BENCHMARKS.md] [--seconds 10] [--runs 5]
+                                                      model speed and memory, server latency and throughput
+                                                      against baselines, as Markdown
+              loadtest [--seconds 180] [--windows 6] [--rss-budget-mb 3072] [--out docs/LOADTEST.md]
+                                                      bounded overload on loopback; exit 1 if a promise breaks
+              bench-ort [--out docs/ORT-OVERHEAD.md]  FFM binding vs ONNX Runtime's JNI API, per call
+              help                                    this text (also --help after any command)
+            options: --config=FILE (default conf/iris.properties), --<key>=<value> for any key in it
+            """;
+    /** Options that may also be given as two words, {@code --scale 2}. */
+    private static final List<String> TWO_WORD = List.of("--scale", "--model", "--out", "--seconds", "--runs",
+            "--windows", "--rss-budget-mb");
+
+    private Main() {}
+
+    public static void main(String[] args) throws Exception {
+        System.exit(run(args));
+    }
+
+    /** Runs a command; returns the exit status (0 ok, 1 failed, 2 unusable configuration, model or arguments). */
+    static int run(String[] args) throws Exception {
+        try {
+            return dispatch(args);
+        } catch (ConfigException | ModelException | OrtException | UncheckedIOException e) {
+            System.err.println("iris: " + e.getMessage());
+            return 2;
+        }
+    }
+
+    private static int dispatch(String[] args) throws Exception {
+        List<String> positional = new ArrayList<>();
+        Map<String, String> options = new LinkedHashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (arg.equals("--help") || arg.equals("-h")) {
+                positional.addFirst("help");
+            } else if (arg.startsWith("--") && arg.contains("=")) {
+                options.put(arg.substring(2, arg.indexOf('=')), arg.substring(arg.indexOf('=') + 1));
+            } else if (TWO_WORD.contains(arg) && i + 1 < args.length) {
+                options.put(arg.substring(2), args[++i]);
+            } else {
+                positional.add(arg);
+            }
+        }
+        String command = positional.isEmpty() ? "help" : positional.removeFirst();
+        Path base = Path.of("").toAbsolutePath();
+        Path configFile = base.resolve(Optional.ofNullable(options.remove("config")).orElse("conf/iris.properties"));
+        return switch (command) {
+            case "eval" -> {
+                String scale = Optional.ofNullable(options.remove("scale")).orElse("2");
+                if (!scale.equals("2") && !scale.equals("4")) {
+                    System.err.println("iris: --scale must be 2 or 4, got " + scale);
+                    yield 2;
+                }
+                Optional<String> model = Optional.ofNullable(options.remove("model"));
+                Path out = base.resolve(Optional.ofNullable(options.remove("out")).orElse("docs/eval"));
+                yield EvalCommand.run(ConfigLoader.load(Optional.of(configFile), options, base), positional,
+                        Integer.parseInt(scale), model, out);
+            }
+            case "loadtest" -> {
+                Path out = base.resolve(Optional.ofNullable(options.remove("out")).orElse("docs/LOADTEST.md"));
+                String seconds = Optional.ofNullable(options.remove("seconds")).orElse("180");
+                String windows = Optional.ofNullable(options.remove("windows")).orElse("6");
+                String budget = Optional.ofNullable(options.remove("rss-budget-mb")).orElse("3072");
+                if (!seconds.matches("[1-9][0-9]{0,3}") || !windows.matches("[1-9][0-9]?")
+                        || !budget.matches("[1-9][0-9]{1,6}")) {
+                    System.err.println("iris: loadtest needs --seconds 1..9999, --windows 1..99, --rss-budget-mb");
+                    yield 2;
+                }
+                yield LoadTestCommand.run(configFile, options, base, out, Integer.parseInt(seconds),
+                        Integer.parseInt(windows), Long.parseLong(budget) << 20);
+            }
+            case "bench" -> {
+                Path out = base.resolve(Optional.ofNullable(options.remove("out")).orElse("docs/BENCHMARKS.md"));
+                String secondsText = Optional.ofNullable(options.remove("seconds")).orElse("10");
+                String runsText = Optional.ofNullable(options.remove("runs")).orElse("5");
+                if (!secondsText.matches("[0-9]{1,3}(\\.[0-9]+)?") || !runsText.matches("[1-9][0-9]{0,2}")
+                        || Double.parseDouble(secondsText) < 0.1) {
+                    System.err.println("iris: bench needs --seconds 0.1..999 and --runs 1..999, got " + secondsText
+                            + " and " + runsText);
+                    yield 2;
+                }
+                yield BenchCommand.run(configFile, options, base, out, Double.parseDouble(secondsText),
+                        Integer.parseInt(runsText), "./iris " + String.join(" ", args));
+            }
+            case "bench-ort" -> {
+                Path out = base.resolve(Optional.ofNullable(options.remove("out")).orElse("docs/ORT-OVERHEAD.md"));
+                OrtOverheadBenchmark.run(out);
+                yield 0;
+            }
+            case "help" -> {
+                System.out.print(USAGE);
+                yield 0;
+            }
+            default -> {
+                System.err.print("iris: unknown measurement command " + command + "\n" + USAGE);
+                yield 2;
+            }
+        };
+    }
+}
