@@ -15,7 +15,9 @@ final class Health {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("status", app.models().isPresent() ? "ok" : "degraded");
         out.put("mode", app.models().isPresent() ? "model" : "lr-only");
-        app.modelProblem().ifPresent(problem -> out.put("modelProblem", problem));
+        // The reason names files under the models directory: shown relative to models.dir, never as a server path.
+        String modelsDir = app.config().models().dir().toAbsolutePath().toString();
+        app.modelProblem().ifPresent(problem -> out.put("modelProblem", problem.replace(modelsDir, "models.dir")));
         List<Map<String, Object>> models = app.models().map(m -> m.all().stream().map(Health::model).toList())
                 .orElse(List.of());
         out.put("models", models);

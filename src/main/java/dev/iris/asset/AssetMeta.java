@@ -15,7 +15,8 @@ import java.time.Instant;
  * @param modelSha256    SHA-256 of the restoring network ({@code up.onnx}) the LR was made for
  * @param sourceSha256   SHA-256 of the uploaded file
  * @param hasAlpha       whether an alpha plane is stored (downscaled conventionally, never through the model)
- * @param roundTripPsnrY PSNR-Y in dB of the model's restore against the original, measured at ingest
+ * @param roundTripPsnrY PSNR-Y in dB of the model's restore against the original, measured at ingest (on the
+ *                       centre 1024x1024 LR pixels' worth of the image when it is larger)
  *                       ({@code Infinity} when exact)
  */
 public record AssetMeta(String name, String version, String codec, int width, int height, int lrWidth, int lrHeight, int scale,

@@ -31,8 +31,32 @@ public final class Ingester {
         this.clock = clock;
     }
 
+    /** LR side of the window the round trip is measured on, for images larger than it. */
+    static final int MEASURED_LR = 1024;
+
     /** What to ingest: the bytes as uploaded, the scale, and optionally a model id (else the default for the scale). */
-    public record Request(AssetName name, byte[] source, int scale, Optional<String> modelId) {}
+    public record Request(AssetName name, byte[] source, int scale, Optional<String> modelId) {
+        public Request {
+            if (scale != 2 && scale != 4) {
+                throw new IngestException("expected 2 or 4 for scale, got " + scale);
+            }
+        }
+    }
+
+    /**
+     * The scale an ingest asks for, as typed (command line, query parameter): the one place that says which scales
+     * exist.
+     *
+     * @throws IngestException with a one-line reason quoting {@code text}
+     */
+    public static int parseScale(String text) {
+        return switch (text) {
+            case "2" -> 2;
+            case "4" -> 4;
+            default -> throw new IngestException("expected 2 or 4 for scale, got \""
+                    + text.substring(0, Math.min(text.length(), 32)).replaceAll("[^ -~]|\"", "?") + "\"");
+        };
+    }
 
     /**
      * Ingests {@code request} and returns the stored metadata.
@@ -48,14 +72,39 @@ public final class Ingester {
         if (hr.hasAlpha()) {
             lr = lr.withAlpha(Resampler.resize(hr, lr.width(), lr.height(), Filter.AREA).alpha());
         }
-        Rgb8Image restored = rescaler.restore(lr.withoutAlpha(), hr.width(), hr.height(), control);
-        // The usual border of one scale's width, narrowed for images too small to leave anything inside it.
-        int border = Math.min(rescaler.scale(), (Math.min(hr.width(), hr.height()) - 1) / 2);
-        double psnr = Quality.psnrY(hr.withoutAlpha(), restored, border);
+        double psnr = roundTripPsnrY(hr.withoutAlpha(), lr.withoutAlpha(), rescaler, control);
         AssetMeta draft = new AssetMeta(request.name().value(), "", "", hr.width(), hr.height(), lr.width(),
                 lr.height(), rescaler.scale(), rescaler.pack().id(), rescaler.pack().card().upSha256(),
                 Sha256.hex(request.source()), hr.hasAlpha(), clock.instant(), psnr);
         return store.put(draft, lr);
+    }
+
+    /**
+     * PSNR-Y of the model's restore against the original: over the whole image when its LR is at most
+     * {@value #MEASURED_LR} pixels on each side, else over the centre window of that size (restored with the
+     * network's receptive radius as context, so the window's pixels are those of a whole-image restore). The
+     * window keeps a 50 MP ingest from costing a second full-size model run only to measure it.
+     */
+    private static double roundTripPsnrY(Rgb8Image hr, Rgb8Image lr, Rescaler rescaler, RunControl control) {
+        int s = rescaler.scale();
+        if (lr.width() <= MEASURED_LR && lr.height() <= MEASURED_LR) {
+            return psnrY(hr, rescaler.restore(lr, hr.width(), hr.height(), control), s);
+        }
+        int margin = rescaler.pack().card().receptiveRadiusLr().orElse(MEASURED_LR / 8);
+        int w = Math.min(MEASURED_LR, lr.width()), h = Math.min(MEASURED_LR, lr.height());
+        int x0 = (lr.width() - w) / 2, y0 = (lr.height() - h) / 2;
+        int cx0 = Math.max(0, x0 - margin), cy0 = Math.max(0, y0 - margin);
+        int cx1 = Math.min(lr.width(), x0 + w + margin), cy1 = Math.min(lr.height(), y0 + h + margin);
+        Rgb8Image context = Resampler.crop(lr, cx0, cy0, cx1 - cx0, cy1 - cy0);
+        Rgb8Image restored = rescaler.restore(context, context.width() * s, context.height() * s, control);
+        int hrW = Math.min(w * s, hr.width() - x0 * s), hrH = Math.min(h * s, hr.height() - y0 * s);
+        return psnrY(Resampler.crop(hr, x0 * s, y0 * s, hrW, hrH),
+                Resampler.crop(restored, (x0 - cx0) * s, (y0 - cy0) * s, hrW, hrH), s);
+    }
+
+    /** PSNR-Y with the usual border of one scale's width, narrowed for images too thin to leave anything inside. */
+    private static double psnrY(Rgb8Image reference, Rgb8Image test, int scale) {
+        return Quality.psnrY(reference, test, Math.min(scale, (Math.min(reference.width(), reference.height()) - 1) / 2));
     }
 
     private Rescaler chooseModel(Request request) {

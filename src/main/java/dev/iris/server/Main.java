@@ -1,6 +1,8 @@
 package dev.iris.server;
 
 import dev.iris.asset.AssetMeta;
+import dev.iris.asset.IngestException;
+import dev.iris.asset.Ingester;
 import dev.iris.config.ConfigException;
 import dev.iris.config.ConfigLoader;
 import dev.iris.config.IrisConfig;
@@ -119,11 +121,13 @@ public final class Main {
             System.err.print("iris: ingest needs a file or directory\n" + USAGE);
             return 2;
         }
-        if (!scaleText.equals("2") && !scaleText.equals("4")) {
-            System.err.println("iris: --scale must be 2 or 4, got " + scaleText);
+        int scale;
+        try {
+            scale = Ingester.parseScale(scaleText);
+        } catch (IngestException e) {
+            System.err.println("iris: --scale: " + e.getMessage());
             return 2;
         }
-        int scale = Integer.parseInt(scaleText);
         try (IrisApp app = IrisApp.start(config)) {
             app.ingester().orElseThrow(() -> new ModelException("no model loaded"));
             int failures = 0;

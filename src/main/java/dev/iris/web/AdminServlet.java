@@ -92,12 +92,7 @@ public final class AdminServlet extends HttpServlet {
             throws IOException {
         IngestJobs jobs = services.ingestJobs().orElseThrow(() -> new IrisError.Unavailable(
                 "ingest is unavailable: no model is loaded", Duration.ofSeconds(60), null));
-        int scale = switch (Optional.ofNullable(request.getParameter("scale")).orElse("2")) {
-            case "2" -> 2;
-            case "4" -> 4;
-            default -> throw new IrisError.BadRequest("expected 2 or 4 for scale, got "
-                    + RequestParser.quote(request.getParameter("scale")));
-        };
+        int scale = Ingester.parseScale(Optional.ofNullable(request.getParameter("scale")).orElse("2"));
         if (body.length == 0) {
             throw new IrisError.BadRequest("empty body: send the image file as the request body");
         }

@@ -1,5 +1,7 @@
 package dev.iris.measure;
 
+import dev.iris.asset.IngestException;
+import dev.iris.asset.Ingester;
 import dev.iris.config.ConfigException;
 import dev.iris.config.ConfigLoader;
 import dev.iris.model.ModelException;
@@ -71,15 +73,17 @@ public final class Main {
         Path configFile = base.resolve(Optional.ofNullable(options.remove("config")).orElse("conf/iris.properties"));
         return switch (command) {
             case "eval" -> {
-                String scale = Optional.ofNullable(options.remove("scale")).orElse("2");
-                if (!scale.equals("2") && !scale.equals("4")) {
-                    System.err.println("iris: --scale must be 2 or 4, got " + scale);
+                int scale;
+                try {
+                    scale = Ingester.parseScale(Optional.ofNullable(options.remove("scale")).orElse("2"));
+                } catch (IngestException e) {
+                    System.err.println("iris: --scale: " + e.getMessage());
                     yield 2;
                 }
                 Optional<String> model = Optional.ofNullable(options.remove("model"));
                 Path out = base.resolve(Optional.ofNullable(options.remove("out")).orElse("docs/eval"));
                 yield EvalCommand.run(ConfigLoader.load(Optional.of(configFile), options, base), positional,
-                        Integer.parseInt(scale), model, out);
+                        scale, model, out);
             }
             case "loadtest" -> {
                 Path out = base.resolve(Optional.ofNullable(options.remove("out")).orElse("docs/LOADTEST.md"));

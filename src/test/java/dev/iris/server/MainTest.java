@@ -53,7 +53,7 @@ class MainTest {
     void ingest_scaleOtherThan2Or4_exits2BeforeStarting(@TempDir Path tmp) throws Exception {
         String err = stderrOf(() -> assertEquals(2, Main.run(new String[] {"ingest", tmp.toString(), "--scale", "3",
                 "--assets.dir=" + tmp.resolve("assets")})));
-        assertEquals("iris: --scale must be 2 or 4, got 3\n", err);
+        assertEquals("iris: --scale: expected 2 or 4 for scale, got \"3\"\n", err);
     }
 
     @Test

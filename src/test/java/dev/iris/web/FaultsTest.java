@@ -49,7 +49,8 @@ class FaultsTest {
             JsonNode health = JSON.readTree(iris.get("/iris/health").body());
             assertEquals("degraded", health.get("status").asText());
             assertEquals("lr-only", health.get("mode").asText());
-            assertTrue(health.get("modelProblem").asText().contains("no model packs"));
+            assertTrue(health.get("modelProblem").asText().startsWith("models.dir: no model packs"),
+                    health.get("modelProblem").asText()); // relative to models.dir, not a server path
             HttpResponse<byte[]> full = iris.get("/img/photo.png");
             assertEquals(200, full.statusCode());
             BufferedImage image = ImageIO.read(new ByteArrayInputStream(full.body()));

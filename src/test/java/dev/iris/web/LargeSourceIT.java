@@ -1,0 +1,131 @@
+package dev.iris.web;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.iris.image.Encoder;
+import dev.iris.image.ImageFormat;
+import dev.iris.image.Rgb8Image;
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The largest source the limits allow, twice at once, while the server keeps serving: both ingest (as jobs, since
+ * they outlast the request time limit) and the process's resident memory stays within heap + model budget + the
+ * JVM's allowance. A whole-image downscale of one such source would need about 12 GB. Slow (minutes), so an IT.
+ */
+class LargeSourceIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String AUTH = "Bearer " + IrisTestServer.TOKEN;
+    private static final int WIDTH = 8660, HEIGHT = 5773; // 49.99 MP, inside the 50 MP default
+    private static final long MODEL_BUDGET = 1L << 30;
+
+    @Test
+    void twoLargestSourcesAtOnce_ingestWithinTheMemoryBudget_whileServing(@TempDir Path tmp) throws Exception {
+        byte[] source = Encoder.encode(synthetic(WIDTH, HEIGHT), ImageFormat.JPEG, 90);
+        try (IrisTestServer iris = IrisTestServer.start(tmp, Map.of(
+                "limits.modelMemoryBytes", Long.toString(MODEL_BUDGET), "limits.modelThreads", "2",
+                // generous: on a busy 2-core machine one such ingest can take several minutes
+                "limits.ingestTimeoutMs", Long.toString(Duration.ofMinutes(40).toMillis())))) {
+            int scale = iris.firstModelScale();
+            iris.ingest("small", "photo.png", scale);
+            assertEquals(200, iris.get("/img/small.png").statusCode()); // restored once, cached from now on
+
+            AtomicLong peakRss = new AtomicLong(rss());
+            AtomicBoolean done = new AtomicBoolean();
+            List<Integer> servedStatuses = new ArrayList<>();
+            Thread sampler = Thread.ofPlatform().start(() -> {
+                while (!done.get()) {
+                    peakRss.accumulateAndGet(rss(), Math::max);
+                    synchronized (servedStatuses) {
+                        servedStatuses.add(iris.get("/img/small.png").statusCode());
+                    }
+                    sleep(250);
+                }
+            });
+            List<String> jobs = new ArrayList<>();
+            for (String name : List.of("large1", "large2")) {
+                HttpResponse<byte[]> put = iris.put("/iris/assets/" + name + "?scale=" + scale, source,
+                        "Authorization", AUTH);
+                assertEquals(202, put.statusCode(), new String(put.body()));
+                jobs.add(URI.create(put.headers().firstValue("Location").orElseThrow()).getPath());
+            }
+            for (String job : jobs) {
+                JsonNode state = poll(iris, job);
+                assertEquals("done", state.get("state").asText(), state.toString());
+                assertEquals(WIDTH, state.get("asset").get("width").asInt());
+            }
+            done.set(true);
+            sampler.join();
+
+            long allowed = Runtime.getRuntime().maxMemory() + MODEL_BUDGET + (512L << 20);
+            assertTrue(peakRss.get() <= allowed, "resident " + (peakRss.get() >> 20) + " MiB, more than heap + model "
+                    + "budget + JVM allowance = " + (allowed >> 20) + " MiB");
+            synchronized (servedStatuses) {
+                assertTrue(servedStatuses.size() > 10, "served only " + servedStatuses.size() + " times");
+                assertTrue(servedStatuses.stream().allMatch(s -> s == 200), servedStatuses.toString());
+            }
+            assertEquals(200, iris.get("/img/large1.jpg?w=800").statusCode());
+        }
+    }
+
+    /** Smooth waves plus a little texture: a photo-like JPEG well under the upload limit. */
+    private static Rgb8Image synthetic(int width, int height) {
+        byte[] rgb = new byte[3 * width * height];
+        int i = 0;
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                double v = 128 + 60 * Math.sin(x / 37.0) * Math.cos(y / 53.0) + 20 * Math.sin((x + y) / 5.0);
+                rgb[i++] = (byte) Math.clamp((long) v, 0, 255);
+                rgb[i++] = (byte) Math.clamp((long) (255 - v), 0, 255);
+                rgb[i++] = (byte) ((x ^ y) & 0x3F | 0x40);
+            }
+        }
+        return Rgb8Image.opaque(width, height, rgb);
+    }
+
+    private static JsonNode poll(IrisTestServer iris, String path) throws Exception {
+        for (int i = 0; i < 4800; i++) {
+            JsonNode job = JSON.readTree(iris.get(path, "Authorization", AUTH).body());
+            if (!job.get("state").asText().equals("running")) {
+                return job;
+            }
+            Thread.sleep(500);
+        }
+        throw new AssertionError("job " + path + " still running after 40 minutes");
+    }
+
+    /** This process's resident set, bytes. */
+    private static long rss() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("\\D", "")) * 1024;
+                }
+            }
+            throw new IllegalStateException("no VmRSS in /proc/self/status");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
