@@ -75,7 +75,22 @@ public final class AdminServlet extends HttpServlet {
                 throw new IrisError.NotFound("no endpoint " + method + " /iris" + path);
             }
         } catch (RuntimeException e) {
+            if (method.equals("PUT") && !(e instanceof IrisError.TooLarge)) {
+                discardBody(request, services.config().assets().maxUploadBytes());
+            }
             ErrorResponses.send(response, e);
+        }
+    }
+
+    /**
+     * Reads and drops what is left of a refused upload (up to the upload limit), so that the client, still sending,
+     * reads the answer instead of a reset connection. An upload over the limit is not read: its 413 may be reset.
+     */
+    private static void discardBody(HttpServletRequest request, long max) throws IOException {
+        try (InputStream in = request.getInputStream()) {
+            in.skipNBytes(Math.min(Math.max(0, request.getContentLengthLong()), max));
+        } catch (IOException | RuntimeException e) {
+            // the client went away or sent less than it announced: nothing left to protect
         }
     }
 
