@@ -68,7 +68,9 @@ public final class IrisApp implements IrisServices, AutoCloseable {
         this.runner = new ModelRunner(ort, concurrentRuns(config), config.limits().queueLength(),
                 config.limits().requestTimeout(), meters);
         this.ingestJobs = ingester == null ? null
-                : new IngestJobs(ingester, store, runner, config.limits().ingestTimeout());
+                : new IngestJobs(ingester, store, runner, config.limits().ingestTimeout(),
+                        // one thread always left to restores; large ingests also need ~1 GB of heap each
+                        Math.max(1, concurrentRuns(config) - 1), config.limits().queueLength());
         this.caches = new ImageCaches(config.caches(), meters);
         this.renderer = new Renderer(store, models, runner, caches, config.serving(),
                 config.limits().requestTimeout());
@@ -102,16 +104,22 @@ public final class IrisApp implements IrisServices, AutoCloseable {
                 .withCpuArena(false)
                 .withIntraOpThreads(intraOpThreads(config))
                 .withProvider(m.cuda() ? ExecutionProvider.cuda(m.cudaDevice()) : ExecutionProvider.cpu());
+        ModelRegistry registry;
         try {
             long perRun = config.limits().modelMemoryBytes() / concurrentRuns(config);
-            return new IrisApp(config, ort, Optional.of(ModelRegistry.load(ort, m.dir(), options, m.tileLr(), perRun)),
-                    Optional.empty());
+            registry = ModelRegistry.load(ort, m.dir(), options, m.tileLr(), perRun);
         } catch (ModelException | UncheckedIOException e) {
             if (!m.lrOnlyFallback()) {
                 throw e;
             }
             LOG.log(Level.ERROR, "no model loaded, serving LR-only: {0}", e.getMessage());
             return new IrisApp(config, ort, Optional.empty(), Optional.of(e.getMessage()));
+        }
+        try {
+            return new IrisApp(config, ort, Optional.of(registry), Optional.empty());
+        } catch (RuntimeException e) {
+            registry.close();
+            throw e;
         }
     }
 
@@ -161,10 +169,21 @@ public final class IrisApp implements IrisServices, AutoCloseable {
         }
     }
 
-    /** Model runs at once: as configured, else one per core. */
+    /**
+     * Each model run's memory share is at least this, when the budget allows: smaller shares would shrink the tiles
+     * until their margins are most of the work, so a big host runs fewer, wider runs instead.
+     */
+    private static final long MIN_RUN_SHARE = 512L << 20;
+
+    /**
+     * Model runs at once: as configured, else one per core; but no more than the memory budget gives
+     * {@link #MIN_RUN_SHARE} each (at least one run).
+     */
     static int concurrentRuns(IrisConfig config) {
         int configured = config.limits().modelThreads();
-        return configured > 0 ? configured : Runtime.getRuntime().availableProcessors();
+        int wanted = configured > 0 ? configured : Runtime.getRuntime().availableProcessors();
+        long byMemory = Math.max(1, config.limits().modelMemoryBytes() / MIN_RUN_SHARE);
+        return (int) Math.min(wanted, byMemory);
     }
 
     /**
@@ -240,6 +259,9 @@ public final class IrisApp implements IrisServices, AutoCloseable {
 
     @Override
     public void close() {
+        if (ingestJobs != null) {
+            ingestJobs.close();
+        }
         runner.close();
         models.ifPresent(ModelRegistry::close);
         gcMetrics.close();

@@ -30,7 +30,12 @@ public final class IrisContextListener implements ServletContextListener {
         Path base = Path.of("").toAbsolutePath();
         IrisConfig config = ConfigLoader.load(Optional.of(base.resolve(configured)), Map.of(), base);
         IrisApp app = IrisApp.start(config);
-        app.ingestDemos();
+        try {
+            app.ingestDemos();
+        } catch (RuntimeException e) {
+            app.close(); // a failed deploy must not keep the native sessions and threads it started
+            throw e;
+        }
         context.setAttribute(APP_ATTRIBUTE, app);
         context.setAttribute(APP_ATTRIBUTE + ".owned", Boolean.TRUE);
     }

@@ -3,22 +3,31 @@ package dev.iris.asset;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.iris.model.ModelRunner;
+import dev.iris.model.ModelUnavailable;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Ingests as jobs on the model runner, with a time limit of their own rather than a request's: a large source
- * takes minutes on a small machine, longer than any client should hold a connection. Each job can be looked up by
- * its id for an hour after it was submitted. Jobs live in this process only: after a restart their ids are
- * unknown, and a job that was running left the store as it was (the store commits a version atomically or not at
- * all), so the client uploads again. Thread-safe.
+ * takes minutes on a small machine, longer than any client should hold a connection. At most a set number of
+ * ingests run at once (the rest wait in a bounded queue, beyond which a job fails at once as busy), so that they
+ * neither fill every model thread, leaving restores to time out, nor hold the heap of many large sources at once.
+ * Each job can be looked up by its id for an hour after it was submitted. Jobs live in this process only: after a
+ * restart their ids are unknown, and a job that was running left the store as it was (the store commits a version
+ * atomically or not at all), so the client uploads again. Thread-safe.
  */
-public final class IngestJobs {
+public final class IngestJobs implements AutoCloseable {
     private static final Duration KEPT = Duration.ofHours(1);
+    private static final Duration RETRY_AFTER = Duration.ofSeconds(10);
     private static final SecureRandom IDS = new SecureRandom();
 
     /**
@@ -34,28 +43,61 @@ public final class IngestJobs {
     private final AssetStore store;
     private final ModelRunner runner;
     private final Duration timeLimit;
-    private final Cache<String, Job> jobs = Caffeine.newBuilder().expireAfterWrite(KEPT).maximumSize(10_000).build();
+    /** Holds one thread per ingest in progress while its model work runs: the limit on ingests at once. */
+    private final ThreadPoolExecutor admission;
+    /** By id; bounded by time only, so a job still running is never forgotten (finished jobs are a few objects). */
+    private final Cache<String, Job> jobs = Caffeine.newBuilder().expireAfterWrite(KEPT).build();
 
-    public IngestJobs(Ingester ingester, AssetStore store, ModelRunner runner, Duration timeLimit) {
+    /**
+     * @param concurrent  ingests running at once
+     * @param queueLength ingests waiting at most; more fail at once with {@link ModelUnavailable}
+     */
+    public IngestJobs(Ingester ingester, AssetStore store, ModelRunner runner, Duration timeLimit, int concurrent,
+            int queueLength) {
         this.ingester = ingester;
         this.store = store;
         this.runner = runner;
         this.timeLimit = timeLimit;
+        this.admission = new ThreadPoolExecutor(concurrent, concurrent, 0, TimeUnit.SECONDS,
+                queueLength == 0 ? new SynchronousQueue<>() : new ArrayBlockingQueue<>(queueLength),
+                r -> Thread.ofPlatform().name("iris-ingest").daemon().unstarted(r));
     }
 
     /** Queues the ingest of {@code request}; the job's result completes when it is stored or has failed. */
     public Job submit(Ingester.Request request) {
         byte[] id = new byte[12];
         IDS.nextBytes(id);
-        boolean replacing = store.find(request.name()).isPresent();
-        Job job = new Job(HexFormat.of().formatHex(id), request.name(), Instant.now(), replacing,
-                runner.submit("ingest of " + request.name(), timeLimit, control -> ingester.ingest(request, control)));
+        CompletableFuture<AssetMeta> result = new CompletableFuture<>();
+        Job job = new Job(HexFormat.of().formatHex(id), request.name(), Instant.now(),
+                store.find(request.name()).isPresent(), result);
         jobs.put(job.id(), job);
+        try {
+            admission.execute(() -> runner.submit("ingest of " + request.name(), timeLimit,
+                    control -> ingester.ingest(request, control))
+                    .whenComplete((meta, failure) -> {
+                        if (failure == null) {
+                            result.complete(meta);
+                        } else {
+                            result.completeExceptionally(failure);
+                        }
+                    })
+                    .exceptionally(failure -> null)
+                    .join());
+        } catch (RejectedExecutionException e) {
+            result.completeExceptionally(new ModelUnavailable("server busy: too many ingests waiting, retry later",
+                    RETRY_AFTER, null));
+        }
         return job;
     }
 
     /** The job with {@code id}, if it was submitted here within the last hour. */
     public Optional<Job> find(String id) {
         return Optional.ofNullable(jobs.getIfPresent(id));
+    }
+
+    /** Stops admitting ingests; those waiting fail as the runner closes (call before closing it). */
+    @Override
+    public void close() {
+        admission.shutdown();
     }
 }

@@ -1,6 +1,7 @@
 package dev.iris.asset;
 
 import dev.iris.image.DecodeLimits;
+import dev.iris.image.ImageHeader;
 import dev.iris.image.Decoder;
 import dev.iris.image.Encoder;
 import dev.iris.image.ImageException;
@@ -46,12 +47,14 @@ final class PngLrCodec implements LrCodec {
     }
 
     private static Rgb8Image decode(byte[] png, String what, int width, int height) {
-        Rgb8Image image = Decoder.decode(png, DecodeLimits.defaults());
-        if (image.width() != width || image.height() != height) {
-            throw new ImageException("the stored " + what + " is " + image.width() + "x" + image.height()
-                    + ", metadata says " + width + "x" + height);
+        // The header first, so a wrong file is refused before decoding; then exactly that size, whatever the
+        // upload limit (an LR of a source at the limit may exceed the default one).
+        ImageHeader header = Decoder.probe(png);
+        if (!header.format().equals("png") || header.width() != width || header.height() != height) {
+            throw new ImageException("the stored " + what + " is a " + header.format() + " of " + header.width() + "x"
+                    + header.height() + ", metadata says a png of " + width + "x" + height);
         }
-        return image;
+        return Decoder.decode(png, new DecodeLimits((long) width * height, Math.max(width, height)));
     }
 
     /** The alpha plane as an opaque gray image, which PNG stores compactly. */

@@ -65,7 +65,8 @@ public record IrisConfig(Server server, Serving serving, Assets assets, Models m
      * @param queueLength        model runs waiting at most; more get 503 with Retry-After
      * @param requestTimeout     time limit of a request's model run, from when it is queued; cancelled after that
      * @param ingestTimeout      time limit of one ingest job (downscale, measuring restore, store), from when it
-     *                           is queued; an HTTP client waits at most {@code requestTimeout} for it, then polls
+     *                           reaches the model runner; an HTTP client waits at most {@code requestTimeout} for
+     *                           it, then polls
      * @param modelMemoryBytes   native memory all model runs together may use; each run's share (this divided by
      *                           the concurrent runs) bounds its tile size
      * @param allowedWidths      if not empty, the only widths (after dpr) a request may ask for

@@ -7,7 +7,7 @@ package dev.iris.image;
  * @param maxDimension largest width or height accepted
  */
 public record DecodeLimits(long maxPixels, int maxDimension) {
-    /** The largest side JPEG and PNG headers can state: above it there is nothing to guard against. */
+    /** The largest side a JPEG header can state; PNG allows more, but no source iris accepts needs it. */
     public static final int MAX_DIMENSION = 65_535;
 
     /** At most {@code maxPixels}, any side up to {@link #MAX_DIMENSION}. */

@@ -69,7 +69,7 @@ public final class ModelRunner implements AutoCloseable {
     }
 
     private static Timer runTimer(MeterRegistry meters, String outcome) {
-        return Timer.builder("iris.model.run").description("Duration of model runs (downscales and restores)")
+        return Timer.builder("iris.model.run").description("Duration of model work (restores and ingest jobs)")
                 .tag("outcome", outcome).publishPercentileHistogram().register(meters);
     }
 
@@ -87,7 +87,7 @@ public final class ModelRunner implements AutoCloseable {
         CompletableFuture<T> result = new CompletableFuture<>();
         long deadline = System.nanoTime() + limit.toNanos();
         try {
-            pool.execute(() -> run(what, work, result, deadline, limit));
+            pool.execute(new Task(result, () -> run(what, work, result, deadline, limit)));
         } catch (RejectedExecutionException e) {
             rejected.increment();
             result.completeExceptionally(new ModelUnavailable(
@@ -107,8 +107,18 @@ public final class ModelRunner implements AutoCloseable {
             return;
         }
         try (RunControl control = ort.newRunControl()) {
-            ScheduledFuture<?> cancel = timer.schedule(control::cancel, left, TimeUnit.NANOSECONDS);
-            running.add(control);
+            running.add(control); // before anything can fail, so that close() always finds it
+            if (pool.isShutdown()) {
+                control.cancel();
+            }
+            ScheduledFuture<?> cancel;
+            try {
+                cancel = timer.schedule(control::cancel, left, TimeUnit.NANOSECONDS);
+            } catch (RejectedExecutionException e) { // closing
+                running.remove(control);
+                result.completeExceptionally(new ModelUnavailable("server shutting down", RETRY_AFTER, null));
+                return;
+            }
             try {
                 result.complete(work.apply(control));
                 succeeded.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
@@ -129,6 +139,18 @@ public final class ModelRunner implements AutoCloseable {
             }
         } catch (RuntimeException | Error e) {
             result.completeExceptionally(e);
+        }
+    }
+
+    /** Queued work whose waiters learn it was dropped when the runner closes, rather than waiting out its limit. */
+    private record Task(CompletableFuture<?> result, Runnable body) implements Runnable {
+        @Override
+        public void run() {
+            body.run();
+        }
+
+        void abandon() {
+            result.completeExceptionally(new ModelUnavailable("server shutting down", RETRY_AFTER, null));
         }
     }
 
@@ -153,7 +175,9 @@ public final class ModelRunner implements AutoCloseable {
      */
     @Override
     public void close() {
-        pool.shutdownNow();
+        for (Runnable queued : pool.shutdownNow()) {
+            ((Task) queued).abandon();
+        }
         running.forEach(RunControl::cancel);
         timer.shutdownNow();
         try {

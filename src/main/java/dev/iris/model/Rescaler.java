@@ -41,7 +41,7 @@ public final class Rescaler {
      * @param tileLr      largest LR side run in one go (the configured minimum is the loader's, models.tileLr)
      * @param maxRunBytes native memory one run may hold: tiles shrink below {@code tileLr} until a tile with its
      *                    margins fits ({@link #RUN_BYTES_PER_HR_PIXEL})
-     * @throws ModelException if not even a {@value #MIN_TILE_LR}-pixel tile fits in {@code maxRunBytes}
+     *                    (never below {@value #MIN_TILE_LR}: a smaller budget is exceeded, with a warning)
      */
     public Rescaler(ModelPack pack, int tileLr, long maxRunBytes) {
         if (tileLr < 1) {
@@ -54,15 +54,23 @@ public final class Rescaler {
     /** The largest tile side whose run, margins included, stays within {@code maxRunBytes}. */
     private static int largestTileWithin(ModelPack pack, long maxRunBytes) {
         var radius = pack.card().receptiveRadiusLr();
-        if (maxRunBytes == Long.MAX_VALUE || radius.isEmpty()) {
-            return Integer.MAX_VALUE; // no budget, or no way to tile: whole-image runs
+        if (maxRunBytes == Long.MAX_VALUE) {
+            return Integer.MAX_VALUE; // no budget: whole-image runs
+        }
+        if (radius.isEmpty()) {
+            System.getLogger(Rescaler.class.getName()).log(System.Logger.Level.WARNING, "model {0} states no "
+                    + "architecture, so it cannot be tiled: every image runs whole, whatever the memory budget",
+                    pack.id());
+            return Integer.MAX_VALUE;
         }
         long hrSide = (long) Math.sqrt((double) maxRunBytes / RUN_BYTES_PER_HR_PIXEL);
         long tile = hrSide / pack.scale() - 2L * radius.getAsInt();
         if (tile < MIN_TILE_LR) {
-            throw new ModelException("model " + pack.id() + ": a run of even a " + MIN_TILE_LR + "-pixel tile needs "
-                    + runBytes(pack, MIN_TILE_LR + 2 * radius.getAsInt()) / (1 << 20) + " MiB, more than the "
-                    + maxRunBytes / (1 << 20) + " MiB each run may have (limits.modelMemoryBytes / model runs)");
+            System.getLogger(Rescaler.class.getName()).log(System.Logger.Level.WARNING, "model {0}: a run of even a "
+                    + "{1}-pixel tile needs {2} MiB, more than the {3} MiB each run may have (limits.modelMemoryBytes "
+                    + "/ model runs): running {1}-pixel tiles over budget", pack.id(), MIN_TILE_LR,
+                    runBytes(pack, MIN_TILE_LR + 2 * radius.getAsInt()) >> 20, maxRunBytes >> 20);
+            return MIN_TILE_LR;
         }
         return (int) Math.min(Integer.MAX_VALUE, tile);
     }
@@ -116,7 +124,7 @@ public final class Rescaler {
      *
      * <p>An LR larger than the tile is restored tile by tile, each tile run with a margin of the network's
      * receptive radius around it and only its centre kept, so the result equals a whole-image run while native
-     * memory stays bounded by the tile size (a whole 1-MP restore needs about 1 GB).
+     * memory stays bounded by the tile size (about {@value #RUN_BYTES_PER_HR_PIXEL} bytes per HR pixel a run covers).
      */
     public Rgb8Image restore(Rgb8Image lr, int width, int height, RunControl control) {
         int s = scale();

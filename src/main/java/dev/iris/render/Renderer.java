@@ -133,13 +133,14 @@ public final class Renderer {
     }
 
     private Rgb8Image restored(AssetMeta meta, Rescaler model) {
-        Rgb8Image lr = lr(meta);
         var key = new ImageCaches.SourceKey(meta.name(), meta.version(), ImageCaches.Kind.HR);
-        CompletableFuture<Rgb8Image> future = caches.sources.getAsync(key, () ->
-                runner.submit("restore of " + meta.name(), control -> {
-                    Rgb8Image hr = model.restore(lr.withoutAlpha(), meta.width(), meta.height(), control);
-                    return lr.hasAlpha() ? hr.withAlpha(upscaledAlpha(lr, meta)) : hr;
-                }));
+        CompletableFuture<Rgb8Image> future = caches.sources.getAsync(key, () -> {
+            Rgb8Image lr = lr(meta); // only on a miss: a cached restore needs no LR
+            return runner.submit("restore of " + meta.name(), control -> {
+                Rgb8Image hr = model.restore(lr.withoutAlpha(), meta.width(), meta.height(), control);
+                return lr.hasAlpha() ? hr.withAlpha(upscaledAlpha(lr, meta)) : hr;
+            });
+        });
         return await(future, "restore of " + meta.name());
     }
 

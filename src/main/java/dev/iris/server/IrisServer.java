@@ -5,6 +5,9 @@ import dev.iris.web.AdminServlet;
 import dev.iris.app.IrisApp;
 import dev.iris.web.IrisServices;
 import dev.iris.web.IrisFilter;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.jetty.JettyServerThreadPoolMetrics;
+import io.micrometer.jetty12.server.TimedHandler;
 import jakarta.servlet.DispatcherType;
 import java.util.EnumSet;
 import org.eclipse.jetty.ee11.servlet.DefaultServlet;
@@ -51,8 +54,13 @@ public final class IrisServer implements AutoCloseable {
         files.setInitParameter("dirAllowed", "false");
         context.addServlet(files, "/");
 
+        // Jetty's own series beside iris's: every request's timing (jetty_server_requests_seconds, by method, status
+        // and outcome) and the request thread pool (jetty_threads_*).
+        TimedHandler timed = new TimedHandler(app.meters(), Tags.empty());
+        timed.setHandler(context);
+        new JettyServerThreadPoolMetrics(jetty.getThreadPool(), Tags.empty()).bindTo(app.meters());
         GracefulHandler graceful = new GracefulHandler();
-        graceful.setHandler(context);
+        graceful.setHandler(timed);
         jetty.setHandler(graceful);
         jetty.setStopTimeout(config.server().shutdownTimeout().toMillis());
         jetty.setStopAtShutdown(true);

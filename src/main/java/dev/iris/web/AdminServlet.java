@@ -1,6 +1,8 @@
 package dev.iris.web;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.iris.asset.AssetMeta;
 import dev.iris.asset.AssetName;
 import dev.iris.asset.IngestJobs;
@@ -34,6 +36,12 @@ public final class AdminServlet extends HttpServlet {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private transient IrisServices services;
+    /**
+     * Each failed job's problem, worked out once: working it out logs a server-side failure with a fresh reference,
+     * and a client polling the job must see the reference of that one log entry.
+     */
+    private final transient Cache<String, Problem> jobProblems = Caffeine.newBuilder()
+            .expireAfterWrite(Duration.ofHours(1)).build();
 
     @Override
     public void init() throws ServletException {
@@ -137,7 +145,7 @@ public final class AdminServlet extends HttpServlet {
         return request.getRequestURL().toString().replaceFirst("/iris/assets/.*$", "/iris/jobs/" + job.id());
     }
 
-    static Map<String, Object> describe(IngestJobs.Job job) {
+    private Map<String, Object> describe(IngestJobs.Job job) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("job", job.id());
         out.put("name", job.name().value());
@@ -146,7 +154,7 @@ public final class AdminServlet extends HttpServlet {
         if (!result.isDone()) {
             out.put("state", "running");
         } else if (result.isCompletedExceptionally()) {
-            Problem problem = ErrorResponses.toProblem(result.exceptionNow());
+            Problem problem = jobProblems.get(job.id(), id -> ErrorResponses.toProblem(result.exceptionNow()));
             out.put("state", "failed");
             out.put("status", problem.status());
             out.put("error", problem.message());

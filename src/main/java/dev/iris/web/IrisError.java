@@ -86,7 +86,10 @@ public abstract sealed class IrisError extends RuntimeException {
         }
     }
 
-    /** 503: the model queue is full, or a model run failed or ran out of time; worth retrying later. */
+    /**
+     * 503 for what the HTTP layer itself finds unavailable (ingest with no model loaded); a busy, failed or
+     * timed-out model run is {@link dev.iris.model.ModelUnavailable}.
+     */
     public static final class Unavailable extends IrisError {
         private static final long serialVersionUID = 1L;
         private final Duration retryAfter;

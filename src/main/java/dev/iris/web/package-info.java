@@ -1,6 +1,5 @@
 /**
- * HTTP: the Servlet filter that serves assets at any size ({@link dev.iris.web.IrisFilter#doFilter} reads as the
- * request's steps), the admin endpoints (ingest, health, metrics), request parsing, URL signatures, content
+ * HTTP: the Servlet filter that serves assets at any size (its {@code serve} method reads as the request's steps), the admin endpoints (ingest, health, metrics), request parsing, URL signatures, content
  * negotiation, caching headers and the one mapping of failures to responses. It serves the components that
  * {@code dev.iris.app} assembled ({@link dev.iris.web.IrisServices}) and builds none itself.
  *

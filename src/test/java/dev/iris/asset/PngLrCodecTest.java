@@ -41,10 +41,10 @@ class PngLrCodecTest {
     void decode_ofAnotherSizeOrFormat_saysWhatItFound() {
         EncodedLr encoded = png.encode(random(7, 5, 1));
         ImageException e = assertThrows(ImageException.class, () -> png.decode(encoded, 8, 5));
-        assertEquals("the stored LR is 7x5, metadata says 8x5", e.getMessage());
+        assertEquals("the stored LR is a png of 7x5, metadata says a png of 8x5", e.getMessage());
         EncodedLr mismatched = new EncodedLr(encoded.lr(), png.encode(random(6, 5, 2)).lr());
         e = assertThrows(ImageException.class, () -> png.decode(mismatched, 7, 5));
-        assertEquals("the stored alpha plane is 6x5, metadata says 7x5", e.getMessage());
+        assertEquals("the stored alpha plane is a png of 6x5, metadata says a png of 7x5", e.getMessage());
     }
 
     @Test

@@ -109,6 +109,8 @@ class AdminServletTest {
         assertTrue(text.contains("iris_model_runs_queued "), text);
         assertTrue(text.contains("jvm_memory_used_bytes{"), text);
         assertTrue(text.contains("jvm_gc_"), text);
+        assertTrue(text.contains("jetty_threads_busy "), text);
+        assertTrue(text.contains("jetty_server_requests_seconds_count{"), text);
     }
 
     private static HttpResponse<byte[]> put(String name, String fixture) {

@@ -61,6 +61,17 @@ class HostileRequestTest {
     }
 
     @Test
+    void unsignedRequests_learnNothingAboutWhichNamesExist() {
+        // The signature is checked before the store is asked: an existing and a missing name answer alike.
+        HttpResponse<byte[]> existing = iris.get("/img/photo.jpg?w=100");
+        HttpResponse<byte[]> missing = iris.get("/img/no-such-asset.jpg?w=100");
+        assertEquals(403, missing.statusCode());
+        assertEquals(new String(existing.body()), new String(missing.body()));
+        // Signed, a missing name still goes on down the chain (to static files: here a 404).
+        assertEquals(404, iris.get(signed(KEY_OLD, "/img/no-such-asset.jpg", "w=100")).statusCode());
+    }
+
+    @Test
     void allowLists_rejectOtherWidthsAndQualities() {
         HttpResponse<byte[]> width = iris.get(signed(KEY_OLD, "/img/photo.jpg", "w=150"));
         assertEquals(400, width.statusCode());
