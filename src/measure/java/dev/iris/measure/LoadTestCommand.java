@@ -21,17 +21,20 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * {@code iris loadtest [--seconds 180] [--windows 6] [--rss-budget-mb 3072] [--out docs/LOADTEST.md]}: a bounded
+ * {@code iris loadtest [--seconds 180] [--windows 6] [--rss-budget-mb 3072] [--soak-seconds 0] [--out docs/LOADTEST.md]}:
+ * a bounded
  * overload test on loopback. iris runs in-process with small caches (so restores keep happening) and a short model
  * queue; a separate load-generator process sends mixed sizes and formats at twice the model path's capacity
  * (runs at once + queue; at least 16), window after window. Passes (exit 0) only if every answer is 200, 304 or 503, p99 stays
  * within the request time limit plus 2 s, and resident memory stays under the budget without growing after the
- * first window.
+ * first window. With {@code --soak-seconds}, a {@link Soak} follows on the same server.
  */
 final class LoadTestCommand {
     private static final int[] WIDTHS = {200, 400, 640, 800, 1000, 1200};
     private static final Set<Integer> ALLOWED = Set.of(200, 304, 503);
     private static final int COPIES = 3;
+    /** The soak ingests over HTTP, as a site would; the token of this throwaway, loopback-only server. */
+    private static final String SOAK_TOKEN = "loadtest-soak";
 
     private LoadTestCommand() {}
 
@@ -47,24 +50,26 @@ final class LoadTestCommand {
     }
 
     static int run(Path configFile, Map<String, String> overrides, Path base, Path out, double seconds, int windows,
-            long rssBudgetBytes) {
+            long rssBudgetBytes, double soakSeconds) {
         try (Scratch scratch = Scratch.create("iris-loadtest-")) {
             Map<String, String> settings = scratch.loopbackSettings(overrides);
             settings.putIfAbsent("cache.sourceMaxBytes", Long.toString(8L << 20)); // ~2 restored originals
             settings.putIfAbsent("cache.encodedMaxBytes", Long.toString(4L << 20));
             settings.putIfAbsent("limits.queueLength", "0");
+            settings.put("assets.ingestToken", SOAK_TOKEN);
             return run(ConfigLoader.load(Optional.of(configFile), settings, base), scratch, out, seconds, windows,
-                    rssBudgetBytes);
+                    rssBudgetBytes, soakSeconds);
         }
     }
 
     private static int run(IrisConfig config, Scratch scratch, Path out, double seconds, int windows,
-            long rssBudgetBytes) {
+            long rssBudgetBytes, double soakSeconds) {
         int runs = config.limits().modelThreads() > 0 ? config.limits().modelThreads()
                 : Runtime.getRuntime().availableProcessors();
         int concurrency = Math.max(16, 2 * (runs + config.limits().queueLength()));
         String loadBefore = MachineInfo.loadAverage();
         List<Window> results = new ArrayList<>();
+        Soak.Result soak = null;
         try (IrisApp app = IrisApp.start(config)) {
             Path originals = config.server().webappDir().resolve("originals");
             List<Path> photos = BenchCommand.jpegs(originals);
@@ -92,12 +97,20 @@ final class LoadTestCommand {
                             load.toJson(), window.rssBytes() >> 20, heap >> 20);
                     results.add(window);
                 }
+                if (soakSeconds > 0) {
+                    soak = Soak.run(app, server.port(), SOAK_TOKEN, urls, concurrency, soakSeconds);
+                }
             }
-            List<String> failures = check(results, config.limits().requestTimeout().toMillis() + 2000,
-                    rssBudgetBytes);
+            List<String> failures = new ArrayList<>(check(results, config.limits().requestTimeout().toMillis() + 2000,
+                    rssBudgetBytes));
+            String md = report(results, failures, concurrency, runs, config, seconds, loadBefore, rssBudgetBytes,
+                    urls(photos));
+            if (soak != null) {
+                failures.addAll(soak.failures());
+                md += Soak.report(soak);
+            }
             Files.createDirectories(out.toAbsolutePath().getParent());
-            Files.writeString(out, report(results, failures, concurrency, runs, config, seconds, loadBefore,
-                    rssBudgetBytes, urls(photos)));
+            Files.writeString(out, md);
             failures.forEach(f -> System.err.println("iris loadtest: FAILED " + f));
             System.out.println("iris loadtest: wrote " + out + (failures.isEmpty() ? " (passed)" : " (FAILED)"));
             return failures.isEmpty() ? 0 : 1;

@@ -27,7 +27,7 @@ public final class Main {
               bench [--out docs/BENCHMARKS.md] [--seconds 10] [--runs 5]
                                                       model speed and memory, server latency and throughput
                                                       against baselines, as Markdown
-              loadtest [--seconds 180] [--windows 6] [--rss-budget-mb 3072] [--out docs/LOADTEST.md]
+              loadtest [--seconds 180] [--windows 6] [--rss-budget-mb 3072] [--soak-seconds 0] [--out docs/LOADTEST.md]
                                                       bounded overload on loopback; exit 1 if a promise breaks
               bench-ort [--out docs/ORT-OVERHEAD.md]  FFM binding vs ONNX Runtime's JNI API, per call
               help                                    this text (also --help after any command)
@@ -35,7 +35,7 @@ public final class Main {
             """;
     /** Options that may also be given as two words, {@code --scale 2}. */
     private static final List<String> TWO_WORD = List.of("--scale", "--model", "--out", "--seconds", "--runs",
-            "--windows", "--rss-budget-mb");
+            "--windows", "--rss-budget-mb", "--soak-seconds");
 
     private Main() {}
 
@@ -90,13 +90,15 @@ public final class Main {
                 String seconds = Optional.ofNullable(options.remove("seconds")).orElse("180");
                 String windows = Optional.ofNullable(options.remove("windows")).orElse("6");
                 String budget = Optional.ofNullable(options.remove("rss-budget-mb")).orElse("3072");
+                String soak = Optional.ofNullable(options.remove("soak-seconds")).orElse("0");
                 if (!seconds.matches("[1-9][0-9]{0,3}") || !windows.matches("[1-9][0-9]?")
-                        || !budget.matches("[1-9][0-9]{1,6}")) {
-                    System.err.println("iris: loadtest needs --seconds 1..9999, --windows 1..99, --rss-budget-mb");
+                        || !budget.matches("[1-9][0-9]{1,6}") || !soak.matches("[0-9]{1,5}")) {
+                    System.err.println("iris: loadtest needs --seconds 1..9999, --windows 1..99, --rss-budget-mb, "
+                            + "--soak-seconds 0..99999");
                     yield 2;
                 }
                 yield LoadTestCommand.run(configFile, options, base, out, Integer.parseInt(seconds),
-                        Integer.parseInt(windows), Long.parseLong(budget) << 20);
+                        Integer.parseInt(windows), Long.parseLong(budget) << 20, Integer.parseInt(soak));
             }
             case "bench" -> {
                 Path out = base.resolve(Optional.ofNullable(options.remove("out")).orElse("docs/BENCHMARKS.md"));
