@@ -179,7 +179,7 @@ public final class IrisApp implements IrisServices, AutoCloseable {
      * Model runs at once: as configured, else one per core; but no more than the memory budget gives
      * {@link #MIN_RUN_SHARE} each (at least one run).
      */
-    static int concurrentRuns(IrisConfig config) {
+    public static int concurrentRuns(IrisConfig config) {
         int configured = config.limits().modelThreads();
         int wanted = configured > 0 ? configured : Runtime.getRuntime().availableProcessors();
         long byMemory = Math.max(1, config.limits().modelMemoryBytes() / MIN_RUN_SHARE);

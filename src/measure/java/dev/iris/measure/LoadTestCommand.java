@@ -64,8 +64,7 @@ final class LoadTestCommand {
 
     private static int run(IrisConfig config, Scratch scratch, Path out, double seconds, int windows,
             long rssBudgetBytes, double soakSeconds) {
-        int runs = config.limits().modelThreads() > 0 ? config.limits().modelThreads()
-                : Runtime.getRuntime().availableProcessors();
+        int runs = IrisApp.concurrentRuns(config);
         int concurrency = Math.max(16, 2 * (runs + config.limits().queueLength()));
         String loadBefore = MachineInfo.loadAverage();
         List<Window> results = new ArrayList<>();

@@ -7,7 +7,6 @@ import dev.iris.asset.AssetMeta;
 import dev.iris.hash.Sha256;
 import dev.iris.image.Encoder;
 import dev.iris.image.ImageFormat;
-import dev.iris.image.Rgb8Image;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -47,7 +46,7 @@ final class Soak {
         Map<String, String> before = pixelHashes(app);
         long limitPixels = app.config().limits().maxSourcePixels();
         int width = (int) Math.sqrt(limitPixels * 1.5), height = (int) (limitPixels / width);
-        byte[] source = Encoder.encode(synthetic(width, height), ImageFormat.JPEG, 90);
+        byte[] source = Encoder.encode(SyntheticPhoto.of(width, height), ImageFormat.JPEG, 90);
         long rssLimit = Runtime.getRuntime().maxMemory() + app.config().limits().modelMemoryBytes() + JVM_ALLOWANCE;
         System.out.printf(Locale.ROOT, "soak: %d s, sources %dx%d (%.1f MP, %d KiB JPEG), resident limit %d MiB%n",
                 (long) seconds, width, height, width * (double) height / 1e6, source.length >> 10, rssLimit >> 20);
@@ -166,21 +165,6 @@ final class Soak {
         md.append("\n\nSoak result: ").append(r.failures().isEmpty() ? "**passed**." : "**failed**:\n\n- "
                 + String.join("\n- ", r.failures())).append('\n');
         return md.toString();
-    }
-
-    /** Smooth waves plus fine texture: a photo-like JPEG well under the upload limit. */
-    private static Rgb8Image synthetic(int width, int height) {
-        byte[] rgb = new byte[3 * width * height];
-        int i = 0;
-        for (int y = 0; y < height; y++) {
-            for (int x = 0; x < width; x++) {
-                double v = 128 + 60 * Math.sin(x / 37.0) * Math.cos(y / 53.0) + 20 * Math.sin((x + y) / 5.0);
-                rgb[i++] = (byte) Math.clamp((long) v, 0, 255);
-                rgb[i++] = (byte) Math.clamp((long) (255 - v), 0, 255);
-                rgb[i++] = (byte) ((x ^ y) & 0x3F | 0x40);
-            }
-        }
-        return Rgb8Image.opaque(width, height, rgb);
     }
 
     private static synchronized void count(Map<Integer, Long> statuses, int status) {

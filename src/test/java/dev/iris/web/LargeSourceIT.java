@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.iris.image.Encoder;
 import dev.iris.image.ImageFormat;
-import dev.iris.image.Rgb8Image;
+import dev.iris.measure.SyntheticPhoto;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -35,7 +35,7 @@ class LargeSourceIT {
 
     @Test
     void twoLargestSourcesAtOnce_ingestWithinTheMemoryBudget_whileServing(@TempDir Path tmp) throws Exception {
-        byte[] source = Encoder.encode(synthetic(WIDTH, HEIGHT), ImageFormat.JPEG, 90);
+        byte[] source = Encoder.encode(SyntheticPhoto.of(WIDTH, HEIGHT), ImageFormat.JPEG, 90);
         try (IrisTestServer iris = IrisTestServer.start(tmp, Map.of(
                 "limits.modelMemoryBytes", Long.toString(MODEL_BUDGET), "limits.modelThreads", "2",
                 "limits.maxSourceMegapixels", "16",
@@ -81,21 +81,6 @@ class LargeSourceIT {
             }
             assertEquals(200, iris.get("/img/large1.jpg?w=800").statusCode());
         }
-    }
-
-    /** Smooth waves plus a little texture: a photo-like JPEG well under the upload limit. */
-    private static Rgb8Image synthetic(int width, int height) {
-        byte[] rgb = new byte[3 * width * height];
-        int i = 0;
-        for (int y = 0; y < height; y++) {
-            for (int x = 0; x < width; x++) {
-                double v = 128 + 60 * Math.sin(x / 37.0) * Math.cos(y / 53.0) + 20 * Math.sin((x + y) / 5.0);
-                rgb[i++] = (byte) Math.clamp((long) v, 0, 255);
-                rgb[i++] = (byte) Math.clamp((long) (255 - v), 0, 255);
-                rgb[i++] = (byte) ((x ^ y) & 0x3F | 0x40);
-            }
-        }
-        return Rgb8Image.opaque(width, height, rgb);
     }
 
     private static JsonNode poll(IrisTestServer iris, String path) throws Exception {
