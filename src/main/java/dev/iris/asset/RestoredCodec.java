@@ -15,10 +15,10 @@ import java.util.zip.Inflater;
 import java.util.zip.InflaterInputStream;
 
 /**
- * The restored tier's lossless file format: a 16-byte header (magic {@code IRHR}, format 1, flags with bit 0 for an
- * alpha plane, width, height as big-endian ints, CRC-32 of the pixels), then the RGB rows and the alpha rows,
- * each byte stored as its difference from the same channel one pixel to the left (PNG's "Sub" filter), deflated at
- * the fastest level. Stateless.
+ * The restored tier's lossless file format: a 20-byte header (magic {@code IRHR}, format 1, flags with bit 0 for
+ * an alpha plane, two reserved bytes, then width, height and the CRC-32 of the pixels as big-endian ints), then the
+ * RGB rows and the alpha rows, each byte stored as its difference from the same channel one pixel to the left (PNG's
+ * "Sub" filter), deflated at the fastest level. Stateless.
  *
  * <p>Why not PNG: the tier writes a full-size image after every cold restore, and PNG through ImageIO spends
  * seconds on a large image where the fastest deflate over one filter spends a fraction of that; the bytes never
