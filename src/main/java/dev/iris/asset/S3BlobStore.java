@@ -27,10 +27,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * so two writers racing on one ETag both win there (measured: 2 to 6 winners of 6 to 12 racers), while its
  * {@code If-None-Match: *} had exactly one winner in every race.
  *
- * <p>Every write carries a token in its user metadata. The SDK retries a write whose answer was lost, and the retry
- * of a conditional write that had landed answers 412; the token tells that apart from losing. The stamp is the
- * token with the ETag, so it changes with every commit, even of the same bytes (the ETag alone would not: it is
- * the MD5 of the content).
+ * <p>Every write carries a token in its user metadata, which tells a conditional write whose answer went missing
+ * or came back as 412 from its own retry whether it landed ({@link S3Objects}). The stamp is the token with the
+ * ETag, so it changes with every commit, even of the same bytes (the ETag alone would not: it is the MD5 of the
+ * content).
  *
  * <p>Without {@code conditionalWrites}, locks hold off only this instance's threads, and a commit compares then
  * writes: writers of one name on two nodes race and the last one wins. {@link #locksAcrossProcesses()} is then
@@ -81,9 +81,8 @@ final class S3BlobStore implements BlobStore {
                 objects.put(key, bytes, token);
                 return true;
             }
-            boolean written = current.isPresent() ? objects.putIfMatch(key, bytes, token, current.get().etag())
+            return current.isPresent() ? objects.putIfMatch(key, bytes, token, current.get().etag())
                     : objects.putIfAbsent(key, bytes, token);
-            return written || wroteIt(key, token);
         }
     }
 
@@ -101,11 +100,13 @@ final class S3BlobStore implements BlobStore {
     @Override
     public boolean writePayload(String key, byte[] bytes) throws IOException {
         String object = payloadKey(key);
-        if (conditional) {
-            return objects.putIfAbsent(object, bytes, token()); // a lost answer reads as "was there": an orphan at worst
-        }
+        // A HEAD first: a refused conditional write of megabytes would be cut off mid-body (see S3Objects), and a
+        // payload already there is the common case of a re-ingest.
         if (objects.head(object).isPresent()) {
             return false;
+        }
+        if (conditional) {
+            return objects.putIfAbsent(object, bytes, token());
         }
         objects.put(object, bytes, token());
         return true;
@@ -164,9 +165,6 @@ final class S3BlobStore implements BlobStore {
             if (holder.isEmpty()) {
                 continue; // released in between: try again at once
             }
-            if (holder.get().token().filter(token::equals).isPresent()) {
-                return holder.get().etag(); // our own first attempt had landed; the retry found it
-            }
             if (expired(holder.get())) {
                 LOG.log(Level.WARNING, "breaking the lock {0} of a writer that stopped {1} ago", key,
                         Duration.between(holder.get().lastModified(), holder.get().serverTime().orElse(Instant.now())));
@@ -203,14 +201,6 @@ final class S3BlobStore implements BlobStore {
     }
 
     /**
-     * Whether the object now carries {@code token}: a conditional write answered 412 because its own first attempt
-     * had landed and the SDK's retry found it.
-     */
-    private boolean wroteIt(String key, String token) throws IOException {
-        return objects.head(key).flatMap(S3Objects.Head::token).filter(token::equals).isPresent();
-    }
-
-    /**
      * Checks that the bucket answers and, with {@code conditionalWrites}, that the server refuses a second
      * {@code If-None-Match: *} write of one key, which every lock and commit here relies on.
      *
@@ -225,7 +215,8 @@ final class S3BlobStore implements BlobStore {
         String probe = LOCKS + "probe-" + token();
         byte[] body = "conditional-write probe\n".getBytes(StandardCharsets.UTF_8);
         try {
-            if (!objects.putIfAbsent(probe, body, token()) || objects.putIfAbsent(probe, body, token())) {
+            objects.put(probe, body, token());
+            if (objects.putIfAbsent(probe, body, token())) {
                 throw new IOException("object store " + objects + " ignores If-None-Match: * on writes; set "
                         + "assets.s3.conditionalWrites=false (writers on different nodes then race; see README)");
             }

@@ -19,9 +19,12 @@ import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
 import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
@@ -47,7 +50,10 @@ final class S3Objects implements AutoCloseable {
     /** User metadata naming the write that made an object: tells a retried write that its first attempt landed. */
     static final String TOKEN = "iris-write";
 
+    private final SdkHttpClient http;
     private final S3Client client;
+    /** The same, without retries: for conditional writes, whose outcome a HEAD settles instead (see below). */
+    private final S3Client once;
     private final String bucket;
     private final String prefix;
     private final Duration timeout;
@@ -69,17 +75,30 @@ final class S3Objects implements AutoCloseable {
         this.timeout = config.timeout();
         this.where = config.endpoint().map(Object::toString).orElse("s3:" + config.region()) + "/" + bucket + "/"
                 + prefix;
-        var builder = S3Client.builder()
+        this.http = UrlConnectionHttpClient.builder()
+                .connectionTimeout(min(timeout, Duration.ofSeconds(2)))
+                .socketTimeout(timeout)
+                .build();
+        var credentials = DefaultCredentialsProvider.builder().build();
+        this.client = client(config, credentials).build();
+        this.once = client(config, credentials)
+                .overrideConfiguration(o -> o.apiCallTimeout(timeout).apiCallAttemptTimeout(timeout)
+                        .retryStrategy(AwsRetryStrategy.doNotRetry()))
+                .build();
+    }
+
+    private S3ClientBuilder client(IrisConfig.S3 config, DefaultCredentialsProvider credentials) {
+        S3ClientBuilder builder = S3Client.builder()
                 .region(Region.of(config.region()))
                 .forcePathStyle(config.pathStyle())
-                .credentialsProvider(DefaultCredentialsProvider.builder().build())
-                .httpClient(UrlConnectionHttpClient.builder()
-                        .connectionTimeout(min(timeout, Duration.ofSeconds(2)))
-                        .socketTimeout(timeout)
-                        .build())
+                .credentialsProvider(credentials)
+                .httpClient(http)
+                // Small bodies go out with their headers at once; waiting for "100 Continue" costs a round trip,
+                // and the JDK's client reports a refusal sent instead of it as a failed write anyway.
+                .serviceConfiguration(c -> c.expectContinueEnabled(false))
                 .overrideConfiguration(o -> o.apiCallTimeout(timeout).apiCallAttemptTimeout(timeout));
         config.endpoint().ifPresent(builder::endpointOverride);
-        this.client = builder.build();
+        return builder;
     }
 
     /** The bucket and prefix, for logs and the health page (no credentials). */
@@ -133,7 +152,8 @@ final class S3Objects implements AutoCloseable {
 
     /** Writes unconditionally, tagged with {@code token}. */
     void put(String key, byte[] bytes, String token) throws IOException {
-        put(key, bytes, token, b -> {});
+        call("put", key, () -> client.putObject(b -> b.bucket(bucket).key(prefix + key).metadata(Map.of(TOKEN, token)),
+                RequestBody.fromBytes(bytes)));
     }
 
     /** Writes only if no object is there ({@code If-None-Match: *}); false if one was. */
@@ -143,35 +163,66 @@ final class S3Objects implements AutoCloseable {
 
     /** Like {@link #putIfAbsent}, answering the new object's ETag when it wrote one. */
     Optional<String> create(String key, byte[] bytes, String token) throws IOException {
-        return write(key, bytes, token, b -> b.ifNoneMatch("*"));
+        return conditional(key, bytes, token, null);
     }
 
     /** Writes only if the object's ETag is still {@code etag} ({@code If-Match}); false if it was not. */
     boolean putIfMatch(String key, byte[] bytes, String token, String etag) throws IOException {
-        return put(key, bytes, token, b -> b.ifMatch(etag));
+        return conditional(key, bytes, token, etag).isPresent();
     }
 
-    private boolean put(String key, byte[] bytes, String token, Consumer<PutObjectRequest.Builder> condition)
-            throws IOException {
-        return write(key, bytes, token, condition).isPresent();
-    }
-
-    /** The ETag written, or empty when the condition did not hold. */
-    private Optional<String> write(String key, byte[] bytes, String token, Consumer<PutObjectRequest.Builder> condition)
-            throws IOException {
-        return call("put", key, () -> {
-            try {
-                return Optional.of(client.putObject(b -> {
-                    b.bucket(bucket).key(prefix + key).metadata(Map.of(TOKEN, token));
-                    condition.accept(b);
-                }, RequestBody.fromBytes(bytes)).eTag());
-            } catch (S3Exception e) {
-                if (e.statusCode() == 412 || e.statusCode() == 409) { // 409: a concurrent conditional write won
-                    return Optional.empty();
+    /**
+     * A conditional write ({@code If-Match: ifMatch}, or {@code If-None-Match: *} when {@code ifMatch} is null):
+     * the ETag written, or empty when the condition did not hold. When the answer is a 412 or never arrives, the
+     * object itself says what happened, by its token: the SDK retries a write whose answer was lost, and the retry of
+     * one that had landed answers 412; and a server that refuses a write before reading its body (as S3Proxy does)
+     * cuts the connection under the JDK's client, which reports "Error writing request body" instead of the 412.
+     */
+    private Optional<String> conditional(String key, byte[] bytes, String token, String ifMatch) throws IOException {
+        try {
+            return call("put", key, () -> {
+                try {
+                    return Optional.of(once.putObject(b -> {
+                        b.bucket(bucket).key(prefix + key).metadata(Map.of(TOKEN, token));
+                        if (ifMatch == null) {
+                            b.ifNoneMatch("*");
+                        } else {
+                            b.ifMatch(ifMatch);
+                        }
+                    }, RequestBody.fromBytes(bytes)).eTag());
+                } catch (S3Exception e) {
+                    if (e.statusCode() == 412 || e.statusCode() == 409) { // 409: a concurrent conditional write won
+                        return Optional.<String>empty();
+                    }
+                    throw e;
                 }
-                throw e;
+            }).or(() -> ours(key, token));
+        } catch (StoreUnreachable unanswered) {
+            Optional<Head> now;
+            unreachableUntil = 0; // ask at once: the write's own failure opened the back-off
+            try {
+                now = head(key);
+            } catch (IOException | RuntimeException again) {
+                throw unanswered;
             }
-        });
+            if (now.isPresent() && now.get().token().filter(token::equals).isPresent()) {
+                return Optional.of(now.get().etag()); // it landed
+            }
+            boolean refused = ifMatch == null ? now.isPresent() : now.map(h -> !h.etag().equals(ifMatch)).orElse(true);
+            if (refused) {
+                return Optional.empty();
+            }
+            throw unanswered;
+        }
+    }
+
+    /** The ETag of {@code key} if the object there carries {@code token}: a retried write that had landed. */
+    private Optional<String> ours(String key, String token) {
+        try {
+            return head(key).filter(h -> h.token().filter(token::equals).isPresent()).map(Head::etag);
+        } catch (IOException e) {
+            return Optional.empty();
+        }
     }
 
     /** Deletes the object; no error if there is none. */
@@ -285,5 +336,7 @@ final class S3Objects implements AutoCloseable {
     @Override
     public void close() {
         client.close();
+        once.close();
+        http.close(); // given to the clients, so theirs to use and ours to close
     }
 }
