@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -36,6 +37,11 @@ class S3AssetStoreFaultsTest {
     @BeforeAll
     static void startServer() {
         server = S3ProxyProcess.start(dir);
+    }
+
+    @AfterEach
+    void leaveItRunning() {
+        server.ensureRunning();
     }
 
     @AfterAll

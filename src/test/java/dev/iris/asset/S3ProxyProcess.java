@@ -174,6 +174,15 @@ public final class S3ProxyProcess implements AutoCloseable {
         }
     }
 
+    /** Resumes a paused server and restarts a stopped one: a test that failed half-way leaves it usable. */
+    public void ensureRunning() {
+        if (process.isAlive()) {
+            resume();
+        } else {
+            restart();
+        }
+    }
+
     /**
      * Freezes the server (SIGSTOP): it keeps its port, the kernel keeps accepting connections, and nothing answers,
      * which is what a store slower than any time limit looks like. {@link #resume()} undoes it.
