@@ -1,6 +1,7 @@
 package dev.iris.app;
 
 import com.github.benmanes.caffeine.cache.stats.CacheStats;
+import dev.iris.asset.RestoredTier;
 import dev.iris.render.ImageCaches;
 import dev.iris.model.Rescaler;
 import java.util.LinkedHashMap;
@@ -27,6 +28,9 @@ final class Health {
         Map<String, Object> caches = new LinkedHashMap<>();
         app.caches().usage().forEach((name, usage) -> caches.put(name, cache(usage)));
         out.put("caches", caches);
+        // The kind only: the bucket, endpoint and directory are the operator's business, not every client's.
+        out.put("store", app.config().assets().store().name().toLowerCase(java.util.Locale.ROOT));
+        out.put("restoredTier", restoredTier(app.restoredTier().stats()));
         out.put("memory", memory.report());
         return out;
     }
@@ -38,6 +42,20 @@ final class Health {
         out.put("provider", rescaler.pack().provider());
         out.put("tileLr", rescaler.tileLr());
         out.put("upSha256", rescaler.pack().card().upSha256());
+        return out;
+    }
+
+    private static Map<String, Object> restoredTier(RestoredTier.Stats stats) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("bytes", stats.bytes());
+        out.put("maxBytes", stats.maxBytes());
+        out.put("hits", stats.hits());
+        out.put("misses", stats.misses());
+        out.put("readFailures", stats.readFailures());
+        out.put("stored", stats.stored());
+        out.put("dropped", stats.dropped());
+        out.put("writeFailures", stats.writeFailures());
+        out.put("evictions", stats.evicted());
         return out;
     }
 

@@ -2,8 +2,13 @@ package dev.iris.app;
 
 import dev.iris.asset.AssetName;
 import dev.iris.asset.AssetStore;
+import dev.iris.asset.AssetUnavailable;
+import dev.iris.asset.BlobStore;
 import dev.iris.asset.IngestJobs;
 import dev.iris.asset.Ingester;
+import dev.iris.asset.LrCodec;
+import dev.iris.asset.RestoredTier;
+import dev.iris.asset.S3Bucket;
 import dev.iris.config.IrisConfig;
 import dev.iris.image.DecodeLimits;
 import dev.iris.model.ModelException;
@@ -16,6 +21,8 @@ import dev.iris.ort.SessionOptions;
 import dev.iris.render.ImageCaches;
 import dev.iris.render.Renderer;
 import dev.iris.web.IrisServices;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -34,6 +41,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.ToDoubleFunction;
 import java.util.stream.Stream;
 
 /**
@@ -48,7 +56,9 @@ public final class IrisApp implements IrisServices, AutoCloseable {
     private final OrtRuntime ort;
     private final Optional<ModelRegistry> models;
     private final Optional<String> modelProblem;
+    private final Optional<S3Bucket> bucket;
     private final AssetStore store;
+    private final RestoredTier restoredTier;
     private final Ingester ingester;
     private final IngestJobs ingestJobs;
     private final ModelRunner runner;
@@ -62,7 +72,13 @@ public final class IrisApp implements IrisServices, AutoCloseable {
         this.ort = ort;
         this.models = models;
         this.modelProblem = problem;
-        this.store = AssetStore.inDirectory(config.assets().dir());
+        IrisConfig.Assets assets = config.assets();
+        this.bucket = assets.store() == IrisConfig.Store.S3 ? Optional.of(openBucket(assets.s3())) : Optional.empty();
+        BlobStore blobs = bucket.map(S3Bucket::blobs).orElseGet(() -> BlobStore.directory(assets.dir()));
+        this.store = AssetStore.of(blobs, LrCodec.png(), assets.metaStaleness());
+        this.restoredTier = bucket.map(b -> b.restoredTier(assets.restoredMaxBytes()))
+                .orElseGet(() -> RestoredTier.inDirectory(assets.dir().resolve(".restored"),
+                        assets.restoredMaxBytes()));
         this.ingester = models.map(m -> new Ingester(store, m,
                 DecodeLimits.ofPixels(config.limits().maxSourcePixels()), Clock.systemUTC())).orElse(null);
         this.runner = new ModelRunner(ort, concurrentRuns(config), config.limits().queueLength(),
@@ -72,9 +88,49 @@ public final class IrisApp implements IrisServices, AutoCloseable {
                         // one thread always left to restores; large ingests also need ~1 GB of heap each
                         Math.max(1, concurrentRuns(config) - 1), config.limits().queueLength());
         this.caches = new ImageCaches(config.caches(), meters);
-        this.renderer = new Renderer(store, models, runner, caches, config.serving(),
+        this.renderer = new Renderer(store, restoredTier, models, runner, caches, config.serving(),
                 config.limits().requestTimeout());
         bindStandardMetrics(meters);
+        bindTierMetrics(meters);
+    }
+
+    /**
+     * Opens the bucket and asks it whether it answers and honours conditional writes: a refusal (credentials, no
+     * such bucket, conditions ignored) stops the start; a server that does not answer yet only gets a warning, so
+     * a node starts during an outage and serves once the store is back.
+     */
+    private static S3Bucket openBucket(IrisConfig.S3 s3) {
+        S3Bucket bucket = S3Bucket.open(s3);
+        try {
+            bucket.verify();
+        } catch (AssetUnavailable e) {
+            LOG.log(Level.WARNING, "{0}; starting anyway, requests that need the store get 503 until it answers",
+                    e.getMessage());
+        } catch (RuntimeException e) {
+            bucket.close();
+            throw e;
+        }
+        return bucket;
+    }
+
+    private void bindTierMetrics(MeterRegistry registry) {
+        tierCounter(registry, "iris.restored.tier.reads", "result", "hit", RestoredTier.Stats::hits);
+        tierCounter(registry, "iris.restored.tier.reads", "result", "miss", RestoredTier.Stats::misses);
+        tierCounter(registry, "iris.restored.tier.reads", "result", "failed", RestoredTier.Stats::readFailures);
+        tierCounter(registry, "iris.restored.tier.writes", "outcome", "stored", RestoredTier.Stats::stored);
+        tierCounter(registry, "iris.restored.tier.writes", "outcome", "dropped", RestoredTier.Stats::dropped);
+        tierCounter(registry, "iris.restored.tier.writes", "outcome", "failed", RestoredTier.Stats::writeFailures);
+        FunctionCounter.builder("iris.restored.tier.evictions", restoredTier, t -> t.stats().evicted())
+                .description("Restored images evicted from the tier to keep it within its byte budget")
+                .register(registry);
+        Gauge.builder("iris.restored.tier.bytes", restoredTier, t -> t.stats().bytes()).baseUnit("bytes")
+                .description("Bytes in the restored tier at its last count (all nodes' writes)").register(registry);
+    }
+
+    private void tierCounter(MeterRegistry registry, String name, String tag, String value,
+            ToDoubleFunction<RestoredTier.Stats> count) {
+        FunctionCounter.builder(name, restoredTier, t -> count.applyAsDouble(t.stats())).tag(tag, value)
+                .description("Restored-tier lookups and writes").register(registry);
     }
 
     private void bindStandardMetrics(MeterRegistry registry) {
@@ -133,9 +189,18 @@ public final class IrisApp implements IrisServices, AutoCloseable {
         if (dir.isEmpty() || ingester == null) {
             return List.of();
         }
+        try {
+            return ingestDemos(dir.get());
+        } catch (AssetUnavailable e) {
+            LOG.log(Level.WARNING, "demo images not ingested: {0}", e.getMessage());
+            return List.of();
+        }
+    }
+
+    private List<String> ingestDemos(Path dir) {
         Optional<String> demoNetwork = models.flatMap(m -> m.forScale(config.assets().demoScale()))
                 .map(rescaler -> rescaler.pack().card().upSha256());
-        try (Stream<Path> files = Files.list(dir.get())) {
+        try (Stream<Path> files = Files.list(dir)) {
             return files.filter(ImageFiles::isImage)
                     .sorted()
                     .filter(f -> store.find(ImageFiles.assetName(f))
@@ -148,7 +213,7 @@ public final class IrisApp implements IrisServices, AutoCloseable {
                     })
                     .toList();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot list demo images in " + dir.get(), e);
+            throw new UncheckedIOException("cannot list demo images in " + dir, e);
         }
     }
 
@@ -219,6 +284,12 @@ public final class IrisApp implements IrisServices, AutoCloseable {
         return store;
     }
 
+    /** Restored images shared through the store (or {@link RestoredTier#none()} when off). */
+    public RestoredTier restoredTier() {
+        return restoredTier;
+    }
+
+
     /** Ingest on the calling thread, or empty when no model is loaded (LR-only mode cannot make new assets). */
     public Optional<Ingester> ingester() {
         return Optional.ofNullable(ingester);
@@ -263,6 +334,8 @@ public final class IrisApp implements IrisServices, AutoCloseable {
             ingestJobs.close();
         }
         runner.close();
+        restoredTier.close();
+        bucket.ifPresent(S3Bucket::close);
         models.ifPresent(ModelRegistry::close);
         gcMetrics.close();
         meters.close();

@@ -2,13 +2,15 @@ package dev.iris.asset;
 
 import dev.iris.image.Rgb8Image;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * Where assets live. Implementations are thread-safe, replace an asset atomically (readers see the old version or
- * the new, never a mix), and notice an asset changed behind their back (by another process) on the next
- * {@link #find}.
+ * the new, never a mix), and notice an asset changed behind their back (by another process or node) within their
+ * staleness bound (on the next {@link #find} when it is zero). A store that cannot be reached throws
+ * {@link AssetUnavailable}.
  */
 public interface AssetStore {
     /**
@@ -27,7 +29,15 @@ public interface AssetStore {
      * the codec their metadata names, so changing {@code codec} needs no migration.
      */
     static AssetStore of(BlobStore blobs, LrCodec codec) {
-        return new BlobAssetStore(blobs, codec);
+        return of(blobs, codec, Duration.ZERO);
+    }
+
+    /**
+     * Like {@link #of(BlobStore, LrCodec)}, answering lookups from memory for up to {@code staleness} before asking
+     * the blob store again: a version committed elsewhere is seen within it; this store's own puts at once.
+     */
+    static AssetStore of(BlobStore blobs, LrCodec codec, Duration staleness) {
+        return new BlobAssetStore(blobs, codec, staleness, System::nanoTime);
     }
 
     /** The current metadata of {@code name}, if it exists. */

@@ -1,17 +1,20 @@
 package dev.iris.asset;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.iris.hash.Sha256;
 import dev.iris.image.ImageException;
 import dev.iris.image.Rgb8Image;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
 
 /**
  * The asset store as a composition: an {@link LrCodec} turns pixels into payload bytes, a {@link BlobStore} keeps
@@ -29,48 +32,76 @@ import java.util.concurrent.ConcurrentHashMap;
  * the compare-and-set makes a put lose, rather than silently overwrite, when another store instance or process
  * committed the name in between.
  *
- * <p>Parsed metadata is cached with its {@link BlobStore.Stamp}, which every {@link #find} compares against the
- * blob store, so a change made by another process is seen on the next request.
+ * <p>Parsed metadata is cached with its {@link BlobStore.Stamp}. A {@link #find} within {@code staleness} of the
+ * last look answers from memory; after that it compares the stamp with the blob store's (a file stat; a HEAD on
+ * S3), so a change made by another process or node is seen within {@code staleness}. Names found absent are
+ * remembered the same way, so requests for names that are not assets do not each ask the store. When the store
+ * cannot be asked, a name looked up before keeps its last answer (stale if error): images already cached keep being
+ * served through an outage. A put's own commit is seen at once by this instance.
+ *
+ * <p>Where the blob store cannot lock across processes ({@link BlobStore#locksAcrossProcesses()} false), no
+ * payload is ever deleted, neither a superseded version's nor a failed put's: another node may be committing a
+ * version that uses it.
  */
 final class BlobAssetStore implements AssetStore {
+    /** Names whose last answer is remembered; beyond this, the least used are asked about afresh. */
+    static final int MAX_CACHED_NAMES = 50_000;
+
     private final BlobStore blobs;
     private final LrCodec codec;
-    private final ConcurrentHashMap<String, CachedMeta> metas = new ConcurrentHashMap<>();
+    private final long stalenessNanos;
+    private final LongSupplier nanoTime;
+    private final Cache<String, CachedMeta> metas = Caffeine.newBuilder().maximumSize(MAX_CACHED_NAMES).build();
 
-    private record CachedMeta(AssetMeta meta, BlobStore.Stamp stamp) {}
+    /** A lookup's answer ({@code meta} empty: no such asset), its stamp, and when the store was last asked. */
+    private record CachedMeta(Optional<AssetMeta> meta, Optional<BlobStore.Stamp> stamp, long checkedAt) {}
 
-    /** Stores new versions with {@code codec}; reads each stored version with the codec its metadata names. */
-    BlobAssetStore(BlobStore blobs, LrCodec codec) {
+    /**
+     * Stores new versions with {@code codec}; reads each stored version with the codec its metadata names; answers
+     * lookups from memory for up to {@code staleness}, timed by {@code nanoTime} ({@code System::nanoTime}).
+     */
+    BlobAssetStore(BlobStore blobs, LrCodec codec, Duration staleness, LongSupplier nanoTime) {
         this.blobs = blobs;
         this.codec = codec;
+        this.stalenessNanos = staleness.toNanos();
+        this.nanoTime = nanoTime;
     }
 
     @Override
     public Optional<AssetMeta> find(AssetName name) {
         String key = name.value();
-        try {
-            CachedMeta cached = metas.get(key);
-            if (cached != null) {
-                Optional<BlobStore.Stamp> stamp = blobs.metaStamp(key);
-                if (stamp.isEmpty()) {
-                    metas.remove(key);
-                    return Optional.empty();
-                }
-                if (stamp.get().equals(cached.stamp())) {
-                    return Optional.of(cached.meta());
-                }
-            }
-            Optional<BlobStore.Stamped> read = blobs.readMeta(key);
-            if (read.isEmpty()) {
-                metas.remove(key);
-                return Optional.empty();
-            }
-            AssetMeta meta = parse(name.value(), read.get().bytes());
-            metas.put(key, new CachedMeta(meta, read.get().stamp()));
-            return Optional.of(meta);
-        } catch (IOException e) {
-            throw new AssetException("cannot read asset " + name + ": " + e.getMessage(), e);
+        CachedMeta cached = metas.getIfPresent(key);
+        long now = nanoTime.getAsLong();
+        if (cached != null && now - cached.checkedAt() < stalenessNanos) {
+            return cached.meta();
         }
+        try {
+            return refresh(key, cached, now).meta();
+        } catch (IOException e) {
+            if (cached == null) {
+                throw failure("cannot read asset " + name, e);
+            }
+            // Stale if error: the answer of a moment ago beats none; asked again after another staleness period.
+            metas.put(key, new CachedMeta(cached.meta(), cached.stamp(), now));
+            return cached.meta();
+        }
+    }
+
+    /** Asks the store: the stamp first when there is one to compare (cheap), the metadata itself when it changed. */
+    private CachedMeta refresh(String key, CachedMeta cached, long now) throws IOException {
+        if (cached != null && cached.stamp().isPresent()) {
+            Optional<BlobStore.Stamp> stamp = blobs.metaStamp(key);
+            if (stamp.equals(cached.stamp())) {
+                CachedMeta same = new CachedMeta(cached.meta(), stamp, now);
+                metas.put(key, same);
+                return same;
+            }
+        }
+        Optional<BlobStore.Stamped> read = blobs.readMeta(key);
+        CachedMeta fresh = new CachedMeta(read.map(r -> parse(key, r.bytes())), read.map(BlobStore.Stamped::stamp),
+                now);
+        metas.put(key, fresh);
+        return fresh;
     }
 
     @Override
@@ -82,7 +113,9 @@ final class BlobAssetStore implements AssetStore {
             byte[] lr = payload(meta, lrKey(meta.name(), meta.version(), stored));
             byte[] alpha = meta.hasAlpha() ? payload(meta, alphaKey(meta.name(), meta.version(), stored)) : null;
             return new StoredAsset(meta, stored.decode(new EncodedLr(lr, alpha), meta.lrWidth(), meta.lrHeight()));
-        } catch (IOException | ImageException e) {
+        } catch (IOException e) {
+            throw failure("asset " + meta.name() + " is unreadable", e);
+        } catch (ImageException e) {
             throw new AssetException("asset " + meta.name() + " is unreadable: " + e.getMessage(), e);
         }
     }
@@ -104,11 +137,13 @@ final class BlobAssetStore implements AssetStore {
             Optional<BlobStore.Stamped> current = blobs.readMeta(name);
             Optional<AssetMeta> previous = current.map(c -> parse(name, c.bytes()));
             commit(meta, payloads, current.map(BlobStore.Stamped::stamp));
-            previous.filter(old -> !old.version().equals(version)).ifPresent(this::deletePayloads);
+            metas.invalidate(name);
+            if (blobs.locksAcrossProcesses()) {
+                previous.filter(old -> !old.version().equals(version)).ifPresent(this::deletePayloads);
+            }
             return meta;
         } catch (IOException e) {
-            throw new AssetException("cannot store asset " + name + ": " + e.getMessage()
-                    + "; the previous version is unchanged", e);
+            throw failure("cannot store asset " + name + "; the previous version is unchanged", e);
         }
     }
 
@@ -123,7 +158,7 @@ final class BlobAssetStore implements AssetStore {
                     .sorted(Comparator.comparing(AssetMeta::name))
                     .toList();
         } catch (IOException e) {
-            throw new AssetException("cannot list assets in " + blobs + ": " + e.getMessage(), e);
+            throw failure("cannot list assets", e);
         }
     }
 
@@ -143,10 +178,9 @@ final class BlobAssetStore implements AssetStore {
             }
             committed = true;
         } catch (IOException e) {
-            throw new AssetException("cannot store asset " + meta.name() + ": " + e.getMessage()
-                    + "; the previous version is unchanged", e);
+            throw failure("cannot store asset " + meta.name() + "; the previous version is unchanged", e);
         } finally {
-            if (!committed) {
+            if (!committed && blobs.locksAcrossProcesses()) {
                 written.forEach(this::deleteQuietly);
             }
         }
@@ -158,6 +192,18 @@ final class BlobAssetStore implements AssetStore {
             deleteQuietly(lrKey(old.name(), old.version(), c));
             deleteQuietly(alphaKey(old.name(), old.version(), c));
         });
+    }
+
+    /**
+     * {@code what} failed because of {@code e}: {@link AssetUnavailable} (503, try again) when the store did not
+     * answer, else a storage error. Only {@code what}, which names no file, bucket or endpoint, reaches clients.
+     */
+    private AssetException failure(String what, IOException e) {
+        if (e instanceof StoreUnreachable unreachable) {
+            return new AssetUnavailable("the asset store is not answering: " + what + "; try again shortly",
+                    unreachable.retryAfter(), e);
+        }
+        return new AssetException(what + ": " + e.getMessage(), e);
     }
 
     private byte[] payload(AssetMeta meta, String key) throws IOException {

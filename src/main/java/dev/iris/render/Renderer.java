@@ -2,6 +2,7 @@ package dev.iris.render;
 
 import dev.iris.asset.AssetMeta;
 import dev.iris.asset.AssetStore;
+import dev.iris.asset.RestoredTier;
 import dev.iris.config.IrisConfig;
 import dev.iris.image.Encoder;
 import dev.iris.image.Filter;
@@ -22,14 +23,16 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Renders one asset version at one size: plan the size against the original, pick the pixels (the stored LR when
- * the output needs no more detail than it holds, otherwise the model's restore), resample, encode. Encoded images
- * and source pixels are cached and coalesced, so N concurrent cold requests for one asset run the model once.
+ * the output needs no more detail than it holds, otherwise the restored image: from the restored tier when any node
+ * made it before, else from the model, which then offers it to the tier), resample, encode. Encoded images and
+ * source pixels are cached and coalesced, so N concurrent cold requests for one asset run the model once.
  * Thread-safe.
  */
 public final class Renderer {
     private static final System.Logger LOG = System.getLogger(Renderer.class.getName());
 
     private final AssetStore store;
+    private final RestoredTier tier;
     private final Optional<ModelRegistry> models;
     private final ModelRunner runner;
     private final ImageCaches caches;
@@ -38,9 +41,10 @@ public final class Renderer {
     /** Asset versions whose model is gone, each logged once rather than on every render. */
     private final Set<String> warnedOrphans = ConcurrentHashMap.newKeySet();
 
-    public Renderer(AssetStore store, Optional<ModelRegistry> models, ModelRunner runner, ImageCaches caches,
-            IrisConfig.Serving serving, Duration timeLimit) {
+    public Renderer(AssetStore store, RestoredTier tier, Optional<ModelRegistry> models, ModelRunner runner,
+            ImageCaches caches, IrisConfig.Serving serving, Duration timeLimit) {
         this.store = store;
+        this.tier = tier;
         this.models = models;
         this.runner = runner;
         this.caches = caches;
@@ -135,11 +139,17 @@ public final class Renderer {
     private Rgb8Image restored(AssetMeta meta, Rescaler model) {
         var key = new ImageCaches.SourceKey(meta.name(), meta.version(), ImageCaches.Kind.HR);
         CompletableFuture<Rgb8Image> future = caches.sources.getAsync(key, () -> {
+            Optional<Rgb8Image> kept = tier.find(meta); // restored before, by this node or another
+            if (kept.isPresent()) {
+                return CompletableFuture.completedFuture(kept.get());
+            }
             Rgb8Image lr = lr(meta); // only on a miss: a cached restore needs no LR
-            return runner.submit("restore of " + meta.name(), control -> {
+            CompletableFuture<Rgb8Image> run = runner.submit("restore of " + meta.name(), control -> {
                 Rgb8Image hr = model.restore(lr.withoutAlpha(), meta.width(), meta.height(), control);
                 return lr.hasAlpha() ? hr.withAlpha(upscaledAlpha(lr, meta)) : hr;
             });
+            run.thenAccept(hr -> tier.offer(meta, hr));
+            return run;
         });
         return await(future, "restore of " + meta.name());
     }

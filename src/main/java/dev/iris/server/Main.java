@@ -1,5 +1,6 @@
 package dev.iris.server;
 
+import dev.iris.asset.AssetException;
 import dev.iris.asset.AssetMeta;
 import dev.iris.asset.IngestException;
 import dev.iris.asset.Ingester;
@@ -45,7 +46,7 @@ public final class Main {
     static int run(String[] args) {
         try {
             return dispatch(args);
-        } catch (ConfigException | ModelException | OrtException | UncheckedIOException e) {
+        } catch (ConfigException | ModelException | OrtException | UncheckedIOException | AssetException e) {
             System.err.println("iris: " + e.getMessage());
             return 2;
         }

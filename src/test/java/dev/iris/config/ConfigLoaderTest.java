@@ -108,7 +108,7 @@ class ConfigLoaderTest {
 
     /** Each key conf/iris.properties documents (a line {@code #key=default}) with its documented value. */
     private static Map<String, String> documented() throws Exception {
-        Pattern line = Pattern.compile("#([a-z]+\\.[A-Za-z]+)=(.*)");
+        Pattern line = Pattern.compile("#([a-z]+(?:\\.[A-Za-z0-9]+)+)=(.*)");
         Map<String, String> keys = new LinkedHashMap<>();
         for (String text : Files.readAllLines(Path.of("conf/iris.properties"))) {
             Matcher m = line.matcher(text);
