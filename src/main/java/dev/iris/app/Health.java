@@ -27,6 +27,10 @@ final class Health {
         Map<String, Object> caches = new LinkedHashMap<>();
         app.caches().usage().forEach((name, usage) -> caches.put(name, cache(usage)));
         out.put("caches", caches);
+        Map<String, Object> assets = new LinkedHashMap<>();
+        assets.put("lrCodec", app.lrCodec().id());
+        assets.putAll(app.assetTotals().current().report());
+        out.put("assets", assets);
         out.put("memory", memory.report());
         return out;
     }

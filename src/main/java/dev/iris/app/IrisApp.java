@@ -2,6 +2,8 @@ package dev.iris.app;
 
 import dev.iris.asset.AssetName;
 import dev.iris.asset.AssetStore;
+import dev.iris.asset.BlobStore;
+import dev.iris.asset.LrCodec;
 import dev.iris.asset.IngestJobs;
 import dev.iris.asset.Ingester;
 import dev.iris.config.IrisConfig;
@@ -48,7 +50,9 @@ public final class IrisApp implements IrisServices, AutoCloseable {
     private final OrtRuntime ort;
     private final Optional<ModelRegistry> models;
     private final Optional<String> modelProblem;
+    private final LrCodec lrCodec;
     private final AssetStore store;
+    private final AssetTotals assetTotals;
     private final Ingester ingester;
     private final IngestJobs ingestJobs;
     private final ModelRunner runner;
@@ -62,7 +66,8 @@ public final class IrisApp implements IrisServices, AutoCloseable {
         this.ort = ort;
         this.models = models;
         this.modelProblem = problem;
-        this.store = AssetStore.inDirectory(config.assets().dir());
+        this.lrCodec = lrCodec(config);
+        this.store = openStore(config, lrCodec);
         this.ingester = models.map(m -> new Ingester(store, m,
                 DecodeLimits.ofPixels(config.limits().maxSourcePixels()), Clock.systemUTC())).orElse(null);
         this.runner = new ModelRunner(ort, concurrentRuns(config), config.limits().queueLength(),
@@ -74,7 +79,35 @@ public final class IrisApp implements IrisServices, AutoCloseable {
         this.caches = new ImageCaches(config.caches(), meters);
         this.renderer = new Renderer(store, models, runner, caches, config.serving(),
                 config.limits().requestTimeout());
+        this.assetTotals = new AssetTotals(store, System::nanoTime);
+        assetTotals.bindTo(meters);
         bindStandardMetrics(meters);
+    }
+
+    /**
+     * The asset store the configuration names, without models or a server: for commands that only need the store
+     * ({@code iris migrate}).
+     */
+    public static AssetStore openStore(IrisConfig config) {
+        return openStore(config, lrCodec(config));
+    }
+
+    private static AssetStore openStore(IrisConfig config, LrCodec codec) {
+        return AssetStore.of(BlobStore.directory(config.assets().dir()), codec);
+    }
+
+    /**
+     * The codec {@code assets.lrCodec} names; PNG, with a warning, where it cannot run here (WebP on a platform
+     * libwebp's bundled library does not cover), so that such a machine still ingests, and losslessly.
+     */
+    public static LrCodec lrCodec(IrisConfig config) {
+        LrCodec codec = LrCodec.byId(config.assets().lrCodec()).orElseThrow(); // the loader allows known ids only
+        if (!codec.available()) {
+            LOG.log(Level.WARNING, "assets.lrCodec={0} is not available on this machine; storing new LRs as png",
+                    codec.id());
+            return LrCodec.png();
+        }
+        return codec;
     }
 
     private void bindStandardMetrics(MeterRegistry registry) {
@@ -231,6 +264,15 @@ public final class IrisApp implements IrisServices, AutoCloseable {
 
     public ModelRunner runner() {
         return runner;
+    }
+
+    /** The codec new LRs are stored with. */
+    public LrCodec lrCodec() {
+        return lrCodec;
+    }
+
+    AssetTotals assetTotals() {
+        return assetTotals;
     }
 
     public ImageCaches caches() {

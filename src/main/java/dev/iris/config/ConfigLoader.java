@@ -71,7 +71,8 @@ public final class ConfigLoader {
                 optional("assets.ingestToken"),
                 longValue("assets.maxUploadBytes", 32L << 20, 1, Long.MAX_VALUE),
                 optional("assets.demoDir", "webapp/originals").map(base::resolve),
-                scale("assets.demoScale", 2));
+                scale("assets.demoScale", 2),
+                choice("assets.lrCodec", "webp", List.of("webp", "png")));
         var models = new IrisConfig.Models(
                 path(base, "models.dir", "models"),
                 integer("models.threads", 0, 0, 1024),

@@ -36,9 +36,10 @@ public record IrisConfig(Server server, Serving serving, Assets assets, Models m
      *
      * @param ingestToken bearer token for the HTTP ingest and admin endpoints; empty disables them
      * @param demoDir     originals ingested at start when no asset of that name exists yet; empty for none
+     * @param lrCodec     how new LRs are stored: {@code "webp"} (lossless WebP) or {@code "png"}
      */
     public record Assets(Path dir, Optional<String> ingestToken, long maxUploadBytes, Optional<Path> demoDir,
-            int demoScale) {}
+            int demoScale, String lrCodec) {}
 
     /**
      * The models and ONNX Runtime.
