@@ -31,6 +31,10 @@ final class Health {
         // The kind only: the bucket, endpoint and directory are the operator's business, not every client's.
         out.put("store", app.config().assets().store().name().toLowerCase(java.util.Locale.ROOT));
         out.put("restoredTier", restoredTier(app.restoredTier().stats()));
+        Map<String, Object> assets = new LinkedHashMap<>();
+        assets.put("lrCodec", app.lrCodec().id());
+        assets.putAll(app.assetTotals().current().report());
+        out.put("assets", assets);
         out.put("memory", memory.report());
         return out;
     }

@@ -57,7 +57,9 @@ public final class IrisApp implements IrisServices, AutoCloseable {
     private final Optional<ModelRegistry> models;
     private final Optional<String> modelProblem;
     private final Optional<S3Bucket> bucket;
+    private final LrCodec lrCodec;
     private final AssetStore store;
+    private final AssetTotals assetTotals;
     private final RestoredTier restoredTier;
     private final Ingester ingester;
     private final IngestJobs ingestJobs;
@@ -74,8 +76,8 @@ public final class IrisApp implements IrisServices, AutoCloseable {
         this.modelProblem = problem;
         IrisConfig.Assets assets = config.assets();
         this.bucket = assets.store() == IrisConfig.Store.S3 ? Optional.of(openBucket(assets.s3())) : Optional.empty();
-        BlobStore blobs = bucket.map(S3Bucket::blobs).orElseGet(() -> BlobStore.directory(assets.dir()));
-        this.store = AssetStore.of(blobs, LrCodec.png(), assets.metaStaleness());
+        this.lrCodec = lrCodec(config);
+        this.store = openStore(config, bucket, lrCodec);
         this.restoredTier = bucket.map(b -> b.restoredTier(assets.restoredMaxBytes()))
                 .orElseGet(() -> RestoredTier.inDirectory(assets.dir().resolve(".restored"),
                         assets.restoredMaxBytes()));
@@ -90,6 +92,8 @@ public final class IrisApp implements IrisServices, AutoCloseable {
         this.caches = new ImageCaches(config.caches(), meters);
         this.renderer = new Renderer(store, restoredTier, models, runner, caches, config.serving(),
                 config.limits().requestTimeout());
+        this.assetTotals = new AssetTotals(store, System::nanoTime);
+        assetTotals.bindTo(meters);
         bindStandardMetrics(meters);
         bindTierMetrics(meters);
     }
@@ -131,6 +135,37 @@ public final class IrisApp implements IrisServices, AutoCloseable {
             ToDoubleFunction<RestoredTier.Stats> count) {
         FunctionCounter.builder(name, restoredTier, t -> count.applyAsDouble(t.stats())).tag(tag, value)
                 .description("Restored-tier lookups and writes").register(registry);
+    }
+
+    /**
+     * The asset store the configuration names, without models or a server: for commands that only need the store
+     * ({@code iris migrate}).
+     */
+    public static AssetStore openStore(IrisConfig config) {
+        IrisConfig.Assets assets = config.assets();
+        Optional<S3Bucket> bucket = assets.store() == IrisConfig.Store.S3
+                ? Optional.of(openBucket(assets.s3())) : Optional.empty();
+        return openStore(config, bucket, lrCodec(config));
+    }
+
+    private static AssetStore openStore(IrisConfig config, Optional<S3Bucket> bucket, LrCodec codec) {
+        IrisConfig.Assets assets = config.assets();
+        BlobStore blobs = bucket.map(S3Bucket::blobs).orElseGet(() -> BlobStore.directory(assets.dir()));
+        return AssetStore.of(blobs, codec, assets.metaStaleness());
+    }
+
+    /**
+     * The codec {@code assets.lrCodec} names; PNG, with a warning, where it cannot run here (WebP on a platform
+     * libwebp's bundled library does not cover), so that such a machine still ingests, and losslessly.
+     */
+    public static LrCodec lrCodec(IrisConfig config) {
+        LrCodec codec = LrCodec.byId(config.assets().lrCodec()).orElseThrow(); // the loader allows known ids only
+        if (!codec.available()) {
+            LOG.log(Level.WARNING, "assets.lrCodec={0} is not available on this machine; storing new LRs as png",
+                    codec.id());
+            return LrCodec.png();
+        }
+        return codec;
     }
 
     private void bindStandardMetrics(MeterRegistry registry) {
@@ -302,6 +337,15 @@ public final class IrisApp implements IrisServices, AutoCloseable {
 
     public ModelRunner runner() {
         return runner;
+    }
+
+    /** The codec new LRs are stored with. */
+    public LrCodec lrCodec() {
+        return lrCodec;
+    }
+
+    AssetTotals assetTotals() {
+        return assetTotals;
     }
 
     public ImageCaches caches() {

@@ -9,12 +9,15 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.LongSupplier;
+import java.util.OptionalLong;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The asset store as a composition: an {@link LrCodec} turns pixels into payload bytes, a {@link BlobStore} keeps
@@ -106,13 +109,26 @@ final class BlobAssetStore implements AssetStore {
 
     @Override
     public StoredAsset read(AssetMeta meta) {
-        LrCodec stored = LrCodec.byId(meta.codec()).orElseThrow(() -> new AssetException("asset " + meta.name()
-                + " version " + meta.version() + " is stored with codec \"" + meta.codec()
-                + "\", which this iris cannot read"));
+        Optional<StoredAsset> read = readVersion(meta);
+        if (read.isPresent()) {
+            return read.get();
+        }
+        // iris migrate re-encodes a version in place, keeping its version: a reader that found the old encoding
+        // just before the commit finds its payloads deleted, and the same pixels in the new encoding.
+        Optional<AssetMeta> now = find(new AssetName(meta.name()));
+        if (now.isPresent() && now.get().version().equals(meta.version()) && !now.get().codec().equals(meta.codec())) {
+            read = readVersion(now.get());
+        }
+        return read.orElseThrow(() -> new AssetException("asset " + meta.name() + " version " + meta.version()
+                + " is gone"));
+    }
+
+    /** The pixels of {@code meta}'s version, or empty if one of its payloads is gone. */
+    private Optional<StoredAsset> readVersion(AssetMeta meta) {
+        LrCodec stored = codecOf(meta);
         try {
-            byte[] lr = payload(meta, lrKey(meta.name(), meta.version(), stored));
-            byte[] alpha = meta.hasAlpha() ? payload(meta, alphaKey(meta.name(), meta.version(), stored)) : null;
-            return new StoredAsset(meta, stored.decode(new EncodedLr(lr, alpha), meta.lrWidth(), meta.lrHeight()));
+            Optional<EncodedLr> encoded = payloads(meta, stored);
+            return encoded.map(e -> new StoredAsset(meta, stored.decode(e, meta.lrWidth(), meta.lrHeight())));
         } catch (IOException e) {
             throw failure("asset " + meta.name() + " is unreadable", e);
         } catch (ImageException e) {
@@ -125,23 +141,21 @@ final class BlobAssetStore implements AssetStore {
         String name = new AssetName(draft.name()).value();
         EncodedLr encoded = codec.encode(lr);
         String version = version(encoded, draft);
-        AssetMeta meta = new AssetMeta(name, version, codec.id(), draft.width(), draft.height(), lr.width(),
-                lr.height(), draft.scale(), draft.modelId(), draft.modelSha256(), draft.sourceSha256(),
-                lr.hasAlpha(), draft.created(), draft.roundTripPsnrY());
-        Map<String, byte[]> payloads = new LinkedHashMap<>();
-        payloads.put(lrKey(name, version, codec), encoded.lr());
-        if (encoded.hasAlpha()) {
-            payloads.put(alphaKey(name, version, codec), encoded.alpha());
-        }
+        MetaJson.Written meta = MetaJson.withStoredBytes(new AssetMeta(name, version, codec.id(), draft.width(),
+                draft.height(), lr.width(), lr.height(), draft.scale(), draft.modelId(), draft.modelSha256(),
+                draft.sourceSha256(), lr.hasAlpha(), draft.created(), draft.roundTripPsnrY(), OptionalLong.empty(),
+                draft.sourceBytes()), size(encoded));
+        Map<String, byte[]> payloads = payloads(name, version, codec, encoded);
         try (BlobStore.NameLock lock = blobs.lock(name)) {
             Optional<BlobStore.Stamped> current = blobs.readMeta(name);
             Optional<AssetMeta> previous = current.map(c -> parse(name, c.bytes()));
             commit(meta, payloads, current.map(BlobStore.Stamped::stamp));
             metas.invalidate(name);
             if (blobs.locksAcrossProcesses()) {
-                previous.filter(old -> !old.version().equals(version)).ifPresent(this::deletePayloads);
+                previous.filter(old -> !old.version().equals(version) || !old.codec().equals(codec.id()))
+                        .ifPresent(this::deletePayloads);
             }
-            return meta;
+            return meta.meta();
         } catch (IOException e) {
             throw failure("cannot store asset " + name + "; the previous version is unchanged", e);
         }
@@ -162,8 +176,72 @@ final class BlobAssetStore implements AssetStore {
         }
     }
 
+    @Override
+    public Recoding recode(AssetName asset) {
+        String name = asset.value();
+        try {
+            Optional<BlobStore.Stamped> read = blobs.readMeta(name);
+            if (read.isEmpty()) {
+                return new Recoding.Superseded(name);
+            }
+            AssetMeta before = parse(name, read.get().bytes());
+            LrCodec from = codecOf(before);
+            Optional<EncodedLr> old = payloads(before, from);
+            if (old.isEmpty()) {
+                return new Recoding.Superseded(name); // replaced between the two reads
+            }
+            long bytesBefore = size(old.get()) + read.get().bytes().length;
+            if (from == codec) {
+                return new Recoding.AlreadyEncoded(before, bytesBefore);
+            }
+            Rgb8Image pixels = from.decode(old.get(), before.lrWidth(), before.lrHeight());
+            EncodedLr encoded = codec.encode(pixels);
+            Rgb8Image check = codec.decode(encoded, before.lrWidth(), before.lrHeight());
+            if (!Arrays.equals(pixels.rgb(), check.rgb()) || !Arrays.equals(pixels.alpha(), check.alpha())) {
+                throw new AssetException("asset " + name + " does not decode to the same pixels as " + codec.id()
+                        + "; left as it was");
+            }
+            // The version stays: it names the pixels, which are the same, so ETags, ?v= URLs and caches stay valid.
+            MetaJson.Written after = MetaJson.withStoredBytes(new AssetMeta(name, before.version(), codec.id(),
+                    before.width(), before.height(), before.lrWidth(), before.lrHeight(), before.scale(),
+                    before.modelId(), before.modelSha256(), before.sourceSha256(), before.hasAlpha(),
+                    before.created(), before.roundTripPsnrY(), OptionalLong.empty(), before.sourceBytes()),
+                    size(encoded));
+            Map<String, byte[]> payloads = payloads(name, before.version(), codec, encoded);
+            try (BlobStore.NameLock lock = blobs.lock(name)) {
+                Optional<BlobStore.Stamp> now = blobs.metaStamp(name);
+                if (now.isEmpty() || !now.get().equals(read.get().stamp())) {
+                    return new Recoding.Superseded(name); // a put (or another migrate) committed meanwhile: it wins
+                }
+                // Under the lock, with the metadata still naming the old encoding, nothing refers to these keys: a
+                // file there is left by a migrate that died before its commit, perhaps at another effort.
+                for (String key : payloads.keySet()) {
+                    blobs.deletePayload(key);
+                }
+                try {
+                    commit(after, payloads, Optional.of(read.get().stamp()));
+                } catch (AssetException e) {
+                    if (!blobs.metaStamp(name).equals(now)) {
+                        return new Recoding.Superseded(name);
+                    }
+                    throw e;
+                }
+                metas.invalidate(name);
+                if (blobs.locksAcrossProcesses()) {
+                    deletePayloads(before);
+                }
+                return new Recoding.Recoded(before, after.meta(), bytesBefore, after.meta().storedBytes().orElseThrow());
+            }
+        } catch (IOException e) {
+            throw failure("cannot migrate asset " + name + "; it is left as it was", e);
+        } catch (ImageException e) {
+            throw new AssetException("cannot migrate asset " + name + ": " + e.getMessage()
+                    + "; it is left as it was", e);
+        }
+    }
+
     /** Writes the payloads, then the metadata; on any failure before the metadata lands, undoes its own writes. */
-    private void commit(AssetMeta meta, Map<String, byte[]> payloads, Optional<BlobStore.Stamp> expected) {
+    private void commit(MetaJson.Written meta, Map<String, byte[]> payloads, Optional<BlobStore.Stamp> expected) {
         List<String> written = new ArrayList<>();
         boolean committed = false;
         try {
@@ -172,13 +250,13 @@ final class BlobAssetStore implements AssetStore {
                     written.add(payload.getKey());
                 }
             }
-            if (!blobs.commitMeta(meta.name(), MetaJson.write(meta), expected)) {
-                throw new AssetException("cannot store asset " + meta.name() + ": another writer replaced it "
+            if (!blobs.commitMeta(meta.meta().name(), meta.json(), expected)) {
+                throw new AssetException("cannot store asset " + meta.meta().name() + ": another writer replaced it "
                         + "meanwhile; its version is kept");
             }
             committed = true;
         } catch (IOException e) {
-            throw failure("cannot store asset " + meta.name() + "; the previous version is unchanged", e);
+            throw failure("cannot store asset " + meta.meta().name() + "; the previous version is unchanged", e);
         } finally {
             if (!committed && blobs.locksAcrossProcesses()) {
                 written.forEach(this::deleteQuietly);
@@ -206,9 +284,37 @@ final class BlobAssetStore implements AssetStore {
         return new AssetException(what + ": " + e.getMessage(), e);
     }
 
-    private byte[] payload(AssetMeta meta, String key) throws IOException {
-        return blobs.readPayload(key).orElseThrow(() -> new AssetException("asset " + meta.name() + " version "
-                + meta.version() + " is gone"));
+
+    /** The stored payloads of {@code meta}'s version, or empty if one is gone (replaced since). */
+    private Optional<EncodedLr> payloads(AssetMeta meta, LrCodec stored) throws IOException {
+        Optional<byte[]> lr = blobs.readPayload(lrKey(meta.name(), meta.version(), stored));
+        if (lr.isEmpty()) {
+            return Optional.empty();
+        }
+        if (!meta.hasAlpha()) {
+            return Optional.of(new EncodedLr(lr.get(), null));
+        }
+        return blobs.readPayload(alphaKey(meta.name(), meta.version(), stored)).map(a -> new EncodedLr(lr.get(), a));
+    }
+
+    /** The payloads to write for one version, by key. */
+    private static Map<String, byte[]> payloads(String name, String version, LrCodec codec, EncodedLr encoded) {
+        Map<String, byte[]> payloads = new LinkedHashMap<>();
+        payloads.put(lrKey(name, version, codec), encoded.lr());
+        if (encoded.hasAlpha()) {
+            payloads.put(alphaKey(name, version, codec), encoded.alpha());
+        }
+        return payloads;
+    }
+
+    private static long size(EncodedLr encoded) {
+        return encoded.lr().length + (encoded.hasAlpha() ? encoded.alpha().length : 0L);
+    }
+
+    private static LrCodec codecOf(AssetMeta meta) {
+        return LrCodec.byId(meta.codec()).orElseThrow(() -> new AssetException("asset " + meta.name()
+                + " version " + meta.version() + " is stored with codec \"" + meta.codec()
+                + "\", which this iris cannot read"));
     }
 
     private static AssetMeta parse(String name, byte[] json) {

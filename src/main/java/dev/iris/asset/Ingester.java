@@ -12,6 +12,7 @@ import dev.iris.model.Rescaler;
 import dev.iris.ort.RunControl;
 import java.time.Clock;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * Turns an uploaded image into an asset: decode (orientation and colour normalised), run the learned downscale,
@@ -75,7 +76,8 @@ public final class Ingester {
         double psnr = roundTripPsnrY(hr.withoutAlpha(), lr.withoutAlpha(), rescaler, control);
         AssetMeta draft = new AssetMeta(request.name().value(), "", "", hr.width(), hr.height(), lr.width(),
                 lr.height(), rescaler.scale(), rescaler.pack().id(), rescaler.pack().card().upSha256(),
-                Sha256.hex(request.source()), hr.hasAlpha(), clock.instant(), psnr);
+                Sha256.hex(request.source()), hr.hasAlpha(), clock.instant(), psnr, OptionalLong.empty(),
+                OptionalLong.of(request.source().length));
         return store.put(draft, lr);
     }
 

@@ -79,7 +79,8 @@ public final class ConfigLoader {
                 // A file stat per lookup costs next to nothing; a request to an object store does not.
                 Duration.ofMillis(longValue("assets.metaStalenessMs", store == IrisConfig.Store.S3 ? 2_000 : 0, 0,
                         3_600_000L)),
-                longValue("assets.restoredMaxBytes", 2L << 30, 0, Long.MAX_VALUE));
+                longValue("assets.restoredMaxBytes", 2L << 30, 0, Long.MAX_VALUE),
+                choice("assets.lrCodec", "webp", List.of("webp", "png")));
         var models = new IrisConfig.Models(
                 path(base, "models.dir", "models"),
                 integer("models.threads", 0, 0, 1024),

@@ -44,9 +44,10 @@ public record IrisConfig(Server server, Serving serving, Assets assets, Models m
      *                         again: a version committed by another node or process is served within this
      * @param restoredMaxBytes bytes of restored images kept in the store for every node to reuse; 0 turns the
      *                         restored tier off
+     * @param lrCodec          how new LRs are stored: {@code "webp"} (lossless WebP) or {@code "png"}
      */
     public record Assets(Path dir, Optional<String> ingestToken, long maxUploadBytes, Optional<Path> demoDir,
-            int demoScale, Store store, S3 s3, Duration metaStaleness, long restoredMaxBytes) {}
+            int demoScale, Store store, S3 s3, Duration metaStaleness, long restoredMaxBytes, String lrCodec) {}
 
     /** Where assets live. */
     public enum Store { DIR, S3 }

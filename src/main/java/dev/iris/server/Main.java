@@ -2,6 +2,7 @@ package dev.iris.server;
 
 import dev.iris.asset.AssetException;
 import dev.iris.asset.AssetMeta;
+import dev.iris.asset.AssetStore;
 import dev.iris.asset.IngestException;
 import dev.iris.asset.Ingester;
 import dev.iris.config.ConfigException;
@@ -24,13 +25,15 @@ import java.util.stream.Stream;
 
 /**
  * {@code iris <command>}: {@code serve} starts the server; {@code ingest <file|dir> --scale 2|4 [--model id]}
- * makes assets from images. Options {@code --key=value} override {@code conf/iris.properties}.
+ * makes assets from images; {@code migrate} re-encodes the store's LRs into the configured codec. Options {@code --key=value} override {@code conf/iris.properties}.
  */
 public final class Main {
     private static final String USAGE = """
             usage: iris <command> [options]
               serve                                   start the server (http://localhost:8080/ by default)
               ingest <file|dir> [--scale 2|4] [--model id]   store images as invertible-LR assets
+              migrate                                 re-encode every stored LR into assets.lrCodec (webp),
+                                                      pixel-identical, asset by asset; safe while serving
               help                                    this text
             options: --config=FILE (default conf/iris.properties), --<key>=<value> for any key in it,
                      e.g. --server.port=9090
@@ -78,6 +81,11 @@ public final class Main {
                 String scale = Optional.ofNullable(options.remove("scale")).orElse("2");
                 Optional<String> model = Optional.ofNullable(options.remove("model"));
                 yield ingest(load(configFile, options, base), positional, scale, model);
+            }
+            case "migrate" -> {
+                IrisConfig config = load(configFile, options, base);
+                AssetStore store = IrisApp.openStore(config);
+                yield new MigrateCommand(store, IrisApp.lrCodec(config).id(), System.out, System.err).run();
             }
             case "help", "--help", "-h" -> {
                 System.out.print(USAGE);

@@ -30,6 +30,8 @@ public final class Main {
               loadtest [--seconds 180] [--windows 6] [--rss-budget-mb 3072] [--soak-seconds 0] [--out docs/LOADTEST.md]
                                                       bounded overload on loopback; exit 1 if a promise breaks
               bench-ort [--out docs/ORT-OVERHEAD.md]  FFM binding vs ONNX Runtime's JNI API, per call
+              webp-effort <image>... [--scale 2] [--runs 3] [--out docs/WEBP-EFFORT.md]
+                                                      lossless WebP bytes and time per libwebp effort on iris LRs
               help                                    this text (also --help after any command)
             options: --config=FILE (default conf/iris.properties), --<key>=<value> for any key in it
             """;
@@ -112,6 +114,17 @@ public final class Main {
                 }
                 yield BenchCommand.run(configFile, options, base, out, Double.parseDouble(secondsText),
                         Integer.parseInt(runsText), "./iris " + String.join(" ", args));
+            }
+            case "webp-effort" -> {
+                Path out = base.resolve(Optional.ofNullable(options.remove("out")).orElse("docs/WEBP-EFFORT.md"));
+                String runs = Optional.ofNullable(options.remove("runs")).orElse("3");
+                String scale = Optional.ofNullable(options.remove("scale")).orElse("2");
+                if (!runs.matches("[1-9][0-9]?") || !scale.matches("[24]")) {
+                    System.err.println("iris: webp-effort needs --runs 1..99 and --scale 2 or 4");
+                    yield 2;
+                }
+                yield WebpEffortCommand.run(ConfigLoader.load(Optional.of(configFile), options, base), positional,
+                        Integer.parseInt(scale), Integer.parseInt(runs), out, "./iris " + String.join(" ", args));
             }
             case "bench-ort" -> {
                 Path out = base.resolve(Optional.ofNullable(options.remove("out")).orElse("docs/ORT-OVERHEAD.md"));
