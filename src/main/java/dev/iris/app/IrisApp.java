@@ -4,6 +4,7 @@ import dev.iris.asset.AssetName;
 import dev.iris.asset.AssetStore;
 import dev.iris.asset.IngestJobs;
 import dev.iris.asset.Ingester;
+import dev.iris.asset.RestoreKeeper;
 import dev.iris.config.IrisConfig;
 import dev.iris.image.DecodeLimits;
 import dev.iris.model.ModelException;
@@ -67,13 +68,14 @@ public final class IrisApp implements IrisServices, AutoCloseable {
                 DecodeLimits.ofPixels(config.limits().maxSourcePixels()), Clock.systemUTC())).orElse(null);
         this.runner = new ModelRunner(ort, concurrentRuns(config), config.limits().queueLength(),
                 config.limits().requestTimeout(), meters);
-        this.ingestJobs = ingester == null ? null
-                : new IngestJobs(ingester, store, runner, config.limits().ingestTimeout(),
-                        // one thread always left to restores; large ingests also need ~1 GB of heap each
-                        Math.max(1, concurrentRuns(config) - 1), config.limits().queueLength());
         this.caches = new ImageCaches(config.caches(), meters);
         this.renderer = new Renderer(store, models, runner, caches, config.serving(),
                 config.limits().requestTimeout());
+        // HTTP ingests hand their restore to the renderer's cache: the asset's first large request is then warm.
+        this.ingestJobs = ingester == null ? null
+                : new IngestJobs(ingester, renderer, store, runner, config.limits().ingestTimeout(),
+                        // one thread always left to restores; large ingests also need ~1 GB of heap each
+                        Math.max(1, concurrentRuns(config) - 1), config.limits().queueLength());
         bindStandardMetrics(meters);
     }
 
@@ -142,7 +144,7 @@ public final class IrisApp implements IrisServices, AutoCloseable {
                             .filter(meta -> demoNetwork.map(meta.modelSha256()::equalsIgnoreCase).orElse(true))
                             .isEmpty())
                     .map(f -> {
-                        ingestFile(f, config.assets().demoScale(), Optional.empty());
+                        ingestFile(f, config.assets().demoScale(), Optional.empty(), renderer);
                         LOG.log(Level.INFO, "ingested demo image {0}", f.getFileName());
                         return ImageFiles.assetName(f).value();
                     })
@@ -153,17 +155,22 @@ public final class IrisApp implements IrisServices, AutoCloseable {
     }
 
     /**
-     * Ingests one image file under the name its file name gives, on the calling thread (the command line and
-     * the demo; HTTP ingests go through the model runner).
+     * Ingests one image file under the name its file name gives, on the calling thread (the command line; HTTP
+     * ingests go through the model runner). Its restore is not kept: a command that ingests and exits has no
+     * requests to keep it for, and a server in another process has its own cache.
      *
      * @throws IllegalStateException if no model is loaded
      */
     public dev.iris.asset.AssetMeta ingestFile(Path file, int scale, Optional<String> modelId) {
+        return ingestFile(file, scale, modelId, RestoreKeeper.NONE);
+    }
+
+    private dev.iris.asset.AssetMeta ingestFile(Path file, int scale, Optional<String> modelId, RestoreKeeper keeper) {
         Ingester ing = ingester().orElseThrow(() -> new IllegalStateException(
                 "cannot ingest: no model is loaded (" + modelProblem.orElse("none configured") + ")"));
         AssetName name = ImageFiles.assetName(file);
         try (var control = ort.newRunControl()) {
-            return ing.ingest(new Ingester.Request(name, Files.readAllBytes(file), scale, modelId), control);
+            return ing.ingest(new Ingester.Request(name, Files.readAllBytes(file), scale, modelId), control, keeper);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);
         }

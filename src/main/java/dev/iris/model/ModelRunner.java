@@ -120,8 +120,10 @@ public final class ModelRunner implements AutoCloseable {
                 return;
             }
             try {
-                result.complete(work.apply(control));
+                T value = work.apply(control);
+                // counted before anyone learns of the result, so a caller that waited for it sees the run counted
                 succeeded.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+                result.complete(value);
             } catch (RuntimeException e) {
                 failed.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
                 if (control.isCancelled()) {

@@ -2,6 +2,7 @@ package dev.iris.render;
 
 import dev.iris.asset.AssetMeta;
 import dev.iris.asset.AssetStore;
+import dev.iris.asset.RestoreKeeper;
 import dev.iris.config.IrisConfig;
 import dev.iris.image.Encoder;
 import dev.iris.image.Filter;
@@ -24,9 +25,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * Renders one asset version at one size: plan the size against the original, pick the pixels (the stored LR when
  * the output needs no more detail than it holds, otherwise the model's restore), resample, encode. Encoded images
  * and source pixels are cached and coalesced, so N concurrent cold requests for one asset run the model once.
- * Thread-safe.
+ * Restores made elsewhere (at ingest) can be put into the cache, as a {@link RestoreKeeper}. Thread-safe.
  */
-public final class Renderer {
+public final class Renderer implements RestoreKeeper {
     private static final System.Logger LOG = System.getLogger(Renderer.class.getName());
 
     private final AssetStore store;
@@ -142,6 +143,31 @@ public final class Renderer {
             });
         });
         return await(future, "restore of " + meta.name());
+    }
+
+    /**
+     * Whether a restore of {@code restoredBytes} is worth making whole at ingest to keep here: when it takes at most
+     * {@code 1 / }{@value #KEPT_SHARE} of the source cache. A larger one would displace much of what requests use,
+     * for an asset nobody may ask for large before it is evicted.
+     */
+    @Override
+    public boolean wantsWhole(long restoredBytes) {
+        return restoredBytes <= caches.sourceMaxBytes() / KEPT_SHARE;
+    }
+
+    private static final int KEPT_SHARE = 8;
+
+    /**
+     * Caches {@code lr} and {@code restored} (with {@code lr}'s alpha plane upscaled onto it, as a request's restore
+     * has it) as the source pixels of the version {@code stored}, so that its first request runs no model. They enter
+     * the cache like any other entry, and Caffeine's frequency-based admission (W-TinyLFU) keeps entries requests
+     * use often over newcomers used never, so a burst of ingests of images nobody asks for mostly displaces itself.
+     */
+    @Override
+    public void keep(AssetMeta stored, Rgb8Image lr, Rgb8Image restored) {
+        caches.sources.put(new ImageCaches.SourceKey(stored.name(), stored.version(), ImageCaches.Kind.LR), lr);
+        caches.sources.put(new ImageCaches.SourceKey(stored.name(), stored.version(), ImageCaches.Kind.HR),
+                lr.hasAlpha() ? restored.withAlpha(upscaledAlpha(lr, stored)) : restored);
     }
 
     /** The alpha plane, upscaled conventionally (it never goes through the model) and cropped to the original. */
