@@ -70,7 +70,7 @@ public final class IrisApp implements IrisServices, AutoCloseable {
                 config.limits().requestTimeout(), meters);
         this.caches = new ImageCaches(config.caches(), meters);
         this.renderer = new Renderer(store, models, runner, caches, config.serving(),
-                config.limits().requestTimeout());
+                config.limits().requestTimeout(), meters);
         // HTTP ingests hand their restore to the renderer's cache: the asset's first large request is then warm.
         this.ingestJobs = ingester == null ? null
                 : new IngestJobs(ingester, renderer, store, runner, config.limits().ingestTimeout(),

@@ -14,6 +14,8 @@ import dev.iris.model.Futures;
 import dev.iris.model.ModelRegistry;
 import dev.iris.model.ModelRunner;
 import dev.iris.model.Rescaler;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.Optional;
@@ -36,11 +38,15 @@ public final class Renderer implements RestoreKeeper {
     private final ImageCaches caches;
     private final IrisConfig.Serving serving;
     private final Duration timeLimit;
+    private final Counter provisionalAnswers;
     /** Asset versions whose model is gone, each logged once rather than on every render. */
     private final Set<String> warnedOrphans = ConcurrentHashMap.newKeySet();
 
     public Renderer(AssetStore store, Optional<ModelRegistry> models, ModelRunner runner, ImageCaches caches,
-            IrisConfig.Serving serving, Duration timeLimit) {
+            IrisConfig.Serving serving, Duration timeLimit, MeterRegistry meters) {
+        this.provisionalAnswers = Counter.builder("iris.render.provisional")
+                .description("Answers from the LR resampled because the restore was not ready within "
+                        + "serving.restoreWaitMs").register(meters);
         this.store = store;
         this.models = models;
         this.runner = runner;
@@ -49,10 +55,43 @@ public final class Renderer implements RestoreKeeper {
         this.timeLimit = timeLimit;
     }
 
-    /** The encoded image for {@code request} of the asset version {@code meta}, from the cache when it is there. */
-    public EncodedImage render(AssetMeta meta, ImageRequest request) {
+    /**
+     * The encoded image for {@code request} of the asset version {@code meta}, from the cache when it is there. With
+     * {@code serving.restoreWaitMs} set, a request whose restore is not ready within that wait gets a provisional
+     * answer instead (the LR resampled, never cached) while the restore goes on; a restore that cannot start (a full
+     * queue) fails the request as without the setting.
+     */
+    public Rendition render(AssetMeta meta, ImageRequest request) {
         var key = new ImageCaches.RenderKey(meta.name(), meta.version(), request.canonical());
-        return await(caches.encoded.get(key, () -> renderUncached(meta, request)), "render of " + meta.name());
+        if (serving.restoreWait().isPresent() && !caches.encoded.cache().asMap().containsKey(key)) {
+            Optional<EncodedImage> early = provisional(meta, request, serving.restoreWait().get());
+            if (early.isPresent()) {
+                provisionalAnswers.increment();
+                return new Rendition(early.get(), true);
+            }
+        }
+        return new Rendition(await(caches.encoded.get(key, () -> renderUncached(meta, request)),
+                "render of " + meta.name()), false);
+    }
+
+    /**
+     * The LR resampled for {@code request} when it needs a restore that is not ready within {@code wait} (which goes
+     * on in the background, cached when done), else empty: the request needs no restore or it arrived in time.
+     */
+    private Optional<EncodedImage> provisional(AssetMeta meta, ImageRequest request, Duration wait) {
+        ResizePlan plan = plan(request, meta);
+        Optional<Rescaler> model = modelFor(meta);
+        if (fitsInLr(plan, meta) || model.isEmpty()
+                || Futures.within(restoredAsync(meta, model.get()), wait, "restore of " + meta.name()).isPresent()) {
+            return Optional.empty();
+        }
+        Rgb8Image out = Resampler.render(lr(meta), planOnLr(plan, meta), Filter.LANCZOS3, serving.background());
+        return Optional.of(encode(out, request.format(), request.quality()));
+    }
+
+    /** Provisional answers given so far, for health. */
+    public long provisionalAnswers() {
+        return (long) provisionalAnswers.count();
     }
 
     /** The request, step by step. */
@@ -134,15 +173,19 @@ public final class Renderer implements RestoreKeeper {
     }
 
     private Rgb8Image restored(AssetMeta meta, Rescaler model) {
+        return await(restoredAsync(meta, model), "restore of " + meta.name());
+    }
+
+    /** The restore at the original size: cached, in flight, or started now. */
+    private CompletableFuture<Rgb8Image> restoredAsync(AssetMeta meta, Rescaler model) {
         var key = new ImageCaches.SourceKey(meta.name(), meta.version(), ImageCaches.Kind.HR);
-        CompletableFuture<Rgb8Image> future = caches.sources.getAsync(key, () -> {
+        return caches.sources.getAsync(key, () -> {
             Rgb8Image lr = lr(meta); // only on a miss: a cached restore needs no LR
             return runner.submit("restore of " + meta.name(), control -> {
                 Rgb8Image hr = model.restore(lr.withoutAlpha(), meta.width(), meta.height(), control);
                 return lr.hasAlpha() ? hr.withAlpha(upscaledAlpha(lr, meta)) : hr;
             });
         });
-        return await(future, "restore of " + meta.name());
     }
 
     /**
