@@ -1,5 +1,8 @@
 package dev.iris.ort;
 
+import java.nio.file.Path;
+import java.util.Optional;
+
 /**
  * How a session runs.
  *
@@ -11,9 +14,11 @@ package dev.iris.ort;
  * @param allowSpinning  whether idle ORT threads spin; off by default because a server shares its cores with
  *                       the threads that decode and encode images
  * @param provider       CPU, or CUDA with a fallback to the CPU
+ * @param profilePrefix  when present, ORT profiles every run of the session into a JSON trace whose file name
+ *                       starts with this path, written by {@link Session#endProfiling} (for measurement only)
  */
 public record SessionOptions(int intraOpThreads, int interOpThreads, GraphOptimization optimization,
-        boolean cpuArena, boolean allowSpinning, ExecutionProvider provider) {
+        boolean cpuArena, boolean allowSpinning, ExecutionProvider provider, Optional<Path> profilePrefix) {
     public SessionOptions {
         if (intraOpThreads < 0 || interOpThreads < 0) {
             throw new IllegalArgumentException("thread counts must be >= 0, got intra " + intraOpThreads
@@ -21,21 +26,38 @@ public record SessionOptions(int intraOpThreads, int interOpThreads, GraphOptimi
         }
     }
 
-    /** ORT's defaults, full graph optimisation, CPU arena on, no spinning, on the CPU. */
+    /** ORT's defaults, full graph optimisation, CPU arena on, no spinning, on the CPU, not profiled. */
     public static SessionOptions defaults() {
-        return new SessionOptions(0, 0, GraphOptimization.ALL, true, false, ExecutionProvider.cpu());
+        return new SessionOptions(0, 0, GraphOptimization.ALL, true, false, ExecutionProvider.cpu(), Optional.empty());
     }
 
     public SessionOptions withIntraOpThreads(int threads) {
-        return new SessionOptions(threads, interOpThreads, optimization, cpuArena, allowSpinning, provider);
+        return new SessionOptions(threads, interOpThreads, optimization, cpuArena, allowSpinning, provider,
+                profilePrefix);
     }
 
     public SessionOptions withCpuArena(boolean on) {
-        return new SessionOptions(intraOpThreads, interOpThreads, optimization, on, allowSpinning, provider);
+        return new SessionOptions(intraOpThreads, interOpThreads, optimization, on, allowSpinning, provider,
+                profilePrefix);
     }
 
     public SessionOptions withProvider(ExecutionProvider executionProvider) {
         return new SessionOptions(intraOpThreads, interOpThreads, optimization, cpuArena, allowSpinning,
-                executionProvider);
+                executionProvider, profilePrefix);
+    }
+
+    public SessionOptions withOptimization(GraphOptimization level) {
+        return new SessionOptions(intraOpThreads, interOpThreads, level, cpuArena, allowSpinning, provider,
+                profilePrefix);
+    }
+
+    public SessionOptions withSpinning(boolean on) {
+        return new SessionOptions(intraOpThreads, interOpThreads, optimization, cpuArena, on, provider,
+                profilePrefix);
+    }
+
+    public SessionOptions withProfiling(Path prefix) {
+        return new SessionOptions(intraOpThreads, interOpThreads, optimization, cpuArena, allowSpinning, provider,
+                Optional.of(prefix));
     }
 }

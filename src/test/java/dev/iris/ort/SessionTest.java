@@ -32,6 +32,29 @@ class SessionTest {
     }
 
     @Test
+    void endProfiling_writesATraceWithEveryOperatorRun(@TempDir Path dir) throws Exception {
+        SessionOptions profiled = SessionOptions.defaults().withProfiling(dir.resolve("add"));
+        try (Session session = ORT.open(TestModels.bytes("add.onnx"), profiled); Arena arena = Arena.ofConfined()) {
+            var a = FloatTensor.copyOf(arena, new float[] {1, 2}, 2);
+            for (int i = 0; i < 3; i++) {
+                session.run(Map.of("a", a, "b", a)).close();
+            }
+            Path trace = session.endProfiling();
+            assertEquals(dir, trace.toAbsolutePath().getParent());
+            assertTrue(trace.getFileName().toString().startsWith("add"), trace.toString());
+            var events = new com.fasterxml.jackson.databind.ObjectMapper().readTree(trace.toFile());
+            long addRuns = 0;
+            for (var event : events) {
+                if (event.path("cat").asText().equals("Node") && event.path("args").path("op_name").asText()
+                        .equals("Add") && event.path("name").asText().endsWith("_kernel_time")) {
+                    addRuns++;
+                }
+            }
+            assertEquals(3, addRuns, events.toString());
+        }
+    }
+
+    @Test
     void inputsAndOutputs_describeNamesTypesAndDynamicShapes() {
         try (Session session = ORT.open(TestModels.bytes("conv.onnx"), SessionOptions.defaults())) {
             assertEquals(List.of(new TensorInfo("x", ElementType.FLOAT, List.of(1L, 3L, -1L, -1L))), session.inputs());
