@@ -30,12 +30,15 @@ public final class Main {
               loadtest [--seconds 180] [--windows 6] [--rss-budget-mb 3072] [--soak-seconds 0] [--out docs/LOADTEST.md]
                                                       bounded overload on loopback; exit 1 if a promise breaks
               bench-ort [--out docs/ORT-OVERHEAD.md]  FFM binding vs ONNX Runtime's JNI API, per call
+              profile [--threads 2] [--side 1000] [--runs 5] [--out docs/BENCHMARKS.md]
+                                                      ORT's per-operator profile of each up.onnx under several
+                                                      session settings (its own section of the file)
               help                                    this text (also --help after any command)
             options: --config=FILE (default conf/iris.properties), --<key>=<value> for any key in it
             """;
     /** Options that may also be given as two words, {@code --scale 2}. */
     private static final List<String> TWO_WORD = List.of("--scale", "--model", "--out", "--seconds", "--runs",
-            "--windows", "--rss-budget-mb", "--soak-seconds");
+            "--windows", "--rss-budget-mb", "--soak-seconds", "--threads", "--side");
 
     private Main() {}
 
@@ -117,6 +120,18 @@ public final class Main {
                 Path out = base.resolve(Optional.ofNullable(options.remove("out")).orElse("docs/ORT-OVERHEAD.md"));
                 OrtOverheadBenchmark.run(out);
                 yield 0;
+            }
+            case "profile" -> {
+                Path out = base.resolve(Optional.ofNullable(options.remove("out")).orElse("docs/BENCHMARKS.md"));
+                String threads = Optional.ofNullable(options.remove("threads")).orElse("2");
+                String side = Optional.ofNullable(options.remove("side")).orElse("1000");
+                String runs = Optional.ofNullable(options.remove("runs")).orElse("5");
+                if (!threads.matches("[1-9][0-9]?") || !side.matches("[1-9][0-9]{1,3}") || !runs.matches("[1-9][0-9]?")) {
+                    System.err.println("iris: profile needs --threads 1..99, --side 10..9999, --runs 1..99");
+                    yield 2;
+                }
+                yield ProfileCommand.run(configFile, options, base, out, Integer.parseInt(threads),
+                        Integer.parseInt(side), Integer.parseInt(runs), "./iris " + String.join(" ", args));
             }
             case "help" -> {
                 System.out.print(USAGE);
