@@ -12,6 +12,7 @@ import dev.iris.model.ModelRegistry;
 import dev.iris.model.ModelRunner;
 import dev.iris.ort.ExecutionProvider;
 import dev.iris.ort.OrtRuntime;
+import dev.iris.ort.RunControl;
 import dev.iris.ort.RuntimeOptions;
 import dev.iris.ort.SessionOptions;
 import dev.iris.render.ImageCaches;
@@ -58,15 +59,20 @@ public final class IrisApp implements IrisServices, AutoCloseable {
     private final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
 
-    private IrisApp(IrisConfig config, OrtRuntime ort, Optional<ModelRegistry> models, Optional<String> problem) {
+    /** What every model run's control carries: run options matching {@link #sessionOptions}. */
+    private final SessionOptions sessionOptions;
+
+    private IrisApp(IrisConfig config, OrtRuntime ort, SessionOptions sessionOptions, Optional<ModelRegistry> models,
+            Optional<String> problem) {
         this.config = config;
         this.ort = ort;
+        this.sessionOptions = sessionOptions;
         this.models = models;
         this.modelProblem = problem;
         this.store = AssetStore.inDirectory(config.assets().dir());
         this.ingester = models.map(m -> new Ingester(store, m,
                 DecodeLimits.ofPixels(config.limits().maxSourcePixels()), Clock.systemUTC())).orElse(null);
-        this.runner = new ModelRunner(ort, concurrentRuns(config), config.limits().queueLength(),
+        this.runner = new ModelRunner(this::newRunControl, concurrentRuns(config), config.limits().queueLength(),
                 config.limits().requestTimeout(), meters);
         this.caches = new ImageCaches(config.caches(), meters);
         this.renderer = new Renderer(store, models, runner, caches, config.serving(),
@@ -100,10 +106,12 @@ public final class IrisApp implements IrisServices, AutoCloseable {
                 m.ortLibrary().or(fromEnvironment::library), m.ortCacheDir().orElse(fromEnvironment.cacheDir())));
         MemoryBudget memory = MemoryBudget.of(config);
         memory.problems().forEach(problem -> LOG.log(Level.WARNING, "memory budget does not fit: {0}", problem));
-        // Without ORT's arena the memory of a run is returned when it ends, so the budget is what runs hold at once;
-        // with it the process would keep the peak of the largest run ever made.
+        // ORT's arena, shrunk at the end of every run (SessionOptions.runConfig): measured through our binding on the
+        // shipped graphs it keeps a run's peak at a quarter of what plain malloc/free reaches (a 1 MP restore: 310
+        // against 1316 bytes per HR pixel, ORT 1.23.2), returns it when the run ends (glibc kept the other), and is
+        // faster (docs/BENCHMARKS.md). The budget is then what the runs hold at once.
         SessionOptions options = SessionOptions.defaults()
-                .withCpuArena(false)
+                .withCpuArena(true)
                 .withIntraOpThreads(intraOpThreads(config))
                 .withProvider(m.cuda() ? ExecutionProvider.cuda(m.cudaDevice()) : ExecutionProvider.cpu());
         ModelRegistry registry;
@@ -115,10 +123,10 @@ public final class IrisApp implements IrisServices, AutoCloseable {
                 throw e;
             }
             LOG.log(Level.ERROR, "no model loaded, serving LR-only: {0}", e.getMessage());
-            return new IrisApp(config, ort, Optional.empty(), Optional.of(e.getMessage()));
+            return new IrisApp(config, ort, options, Optional.empty(), Optional.of(e.getMessage()));
         }
         try {
-            return new IrisApp(config, ort, Optional.of(registry), Optional.empty());
+            return new IrisApp(config, ort, options, Optional.of(registry), Optional.empty());
         } catch (RuntimeException e) {
             registry.close();
             throw e;
@@ -169,7 +177,7 @@ public final class IrisApp implements IrisServices, AutoCloseable {
         Ingester ing = ingester().orElseThrow(() -> new IllegalStateException(
                 "cannot ingest: no model is loaded (" + modelProblem.orElse("none configured") + ")"));
         AssetName name = ImageFiles.assetName(file);
-        try (var control = ort.newRunControl()) {
+        try (var control = newRunControl()) {
             return ing.ingest(new Ingester.Request(name, Files.readAllBytes(file), scale, modelId), control, keeper);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);
@@ -201,6 +209,14 @@ public final class IrisApp implements IrisServices, AutoCloseable {
         int configured = config.models().threads();
         int cores = Runtime.getRuntime().availableProcessors();
         return configured > 0 ? configured : Math.max(1, cores / concurrentRuns(config));
+    }
+
+    /**
+     * A control for one piece of model work on this app's sessions (its run options return ORT's arena memory after
+     * each run); the caller closes it.
+     */
+    public RunControl newRunControl() {
+        return ort.newRunControl(sessionOptions.runConfig());
     }
 
     @Override

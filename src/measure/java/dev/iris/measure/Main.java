@@ -30,15 +30,18 @@ public final class Main {
               loadtest [--seconds 180] [--windows 6] [--rss-budget-mb 3072] [--soak-seconds 0] [--out docs/LOADTEST.md]
                                                       bounded overload on loopback; exit 1 if a promise breaks
               bench-ort [--out docs/ORT-OVERHEAD.md]  FFM binding vs ONNX Runtime's JNI API, per call
-              profile [--threads 2] [--side 1000] [--runs 5] [--out docs/BENCHMARKS.md]
+              profile [--threads 2] [--side 1000] [--runs 5] [--variants a,b] [--out docs/BENCHMARKS.md]
                                                       ORT's per-operator profile of each up.onnx under several
                                                       session settings (its own section of the file)
+              first-request [--sizes 1,3,12] [--out docs/BENCHMARKS.md]
+                                                      w=1600 after an HTTP ingest, after a restart, provisional;
+                                                      vipsthumbnail and nginx image_filter when installed
               help                                    this text (also --help after any command)
             options: --config=FILE (default conf/iris.properties), --<key>=<value> for any key in it
             """;
     /** Options that may also be given as two words, {@code --scale 2}. */
     private static final List<String> TWO_WORD = List.of("--scale", "--model", "--out", "--seconds", "--runs",
-            "--windows", "--rss-budget-mb", "--soak-seconds", "--threads", "--side");
+            "--windows", "--rss-budget-mb", "--soak-seconds", "--threads", "--side", "--sizes", "--variants");
 
     private Main() {}
 
@@ -130,8 +133,19 @@ public final class Main {
                     System.err.println("iris: profile needs --threads 1..99, --side 10..9999, --runs 1..99");
                     yield 2;
                 }
+                String variants = Optional.ofNullable(options.remove("variants")).orElse("");
                 yield ProfileCommand.run(configFile, options, base, out, Integer.parseInt(threads),
-                        Integer.parseInt(side), Integer.parseInt(runs), "./iris " + String.join(" ", args));
+                        Integer.parseInt(side), Integer.parseInt(runs), variants, "./iris " + String.join(" ", args));
+            }
+            case "first-request" -> {
+                Path out = base.resolve(Optional.ofNullable(options.remove("out")).orElse("docs/BENCHMARKS.md"));
+                String sizes = Optional.ofNullable(options.remove("sizes")).orElse("1,3,12");
+                if (!sizes.matches("[0-9]+(\\.[0-9]+)?(,[0-9]+(\\.[0-9]+)?)*")) {
+                    System.err.println("iris: first-request needs --sizes as megapixels, e.g. 1,3,12, got " + sizes);
+                    yield 2;
+                }
+                yield FirstRequestCommand.run(configFile, options, base, out, java.util.Arrays.stream(sizes.split(","))
+                        .map(Double::parseDouble).toList(), "./iris " + String.join(" ", args));
             }
             case "help" -> {
                 System.out.print(USAGE);

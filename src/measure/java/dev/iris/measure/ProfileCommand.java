@@ -44,27 +44,42 @@ final class ProfileCommand {
         return SessionOptions.defaults().withCpuArena(false).withIntraOpThreads(threads);
     }
 
-    /** A named session setting. */
-    record Variant(String name, String meaning, SessionOptions options) {}
+    /** A named session setting, with the run configuration entries each of its runs gets. */
+    record Variant(String name, String meaning, SessionOptions options, Map<String, String> runConfig) {
+        Variant(String name, String meaning, SessionOptions options) {
+            this(name, meaning, options, Map.of());
+        }
+    }
 
-    static List<Variant> variants(int threads) {
+    /** Every variant, or those named in {@code only} (comma-separated; empty for all). */
+    static List<Variant> variants(int threads, String only) {
         SessionOptions s = served(threads);
-        return List.of(
+        List<Variant> all = List.of(
                 new Variant("served", "as iris serves: " + threads + " intra-op threads, arena off, no spinning, "
                         + "optimisation all", s),
                 new Variant("spin", "idle pool threads spin", s.withSpinning(true)),
                 new Variant("arena", "CPU arena on", s.withCpuArena(true)),
+                new Variant("arena+shrink", "CPU arena on, shrunk after each run (run option "
+                        + "memory.enable_memory_arena_shrinkage=cpu:0)", s.withCpuArena(true),
+                        Map.of("memory.enable_memory_arena_shrinkage", "cpu:0")),
                 new Variant("extended", "optimisation extended (no layout transform to NCHWc)",
                         s.withOptimization(GraphOptimization.EXTENDED)),
                 new Variant("basic", "optimisation basic (no fusions)", s.withOptimization(GraphOptimization.BASIC)),
                 new Variant("1-thread", "1 intra-op thread", s.withIntraOpThreads(1)));
+        List<String> names = only.isBlank() ? List.of() : List.of(only.split(","));
+        return names.isEmpty() ? all : all.stream().filter(v -> names.contains(v.name())).toList();
     }
 
     /** One variant's result on one model. */
-    record Result(Variant variant, Stats restore, double psnrY, int maxDiffVsServed, OrtTrace trace) {}
+    /**
+     * @param restore wall time per restore
+     * @param cpu     CPU time the whole process used per restore (every thread: ORT's pool, the caller, the JVM's
+     *                own): unlike wall time, hardly changed by other processes competing for the cores
+     */
+    record Result(Variant variant, Stats restore, Stats cpu, double psnrY, int maxDiffVsServed, OrtTrace trace) {}
 
     static int run(Path configFile, Map<String, String> overrides, Path base, Path out, int threads, int side,
-            int runs, String commandLine) throws IOException {
+            int runs, String only, String commandLine) throws IOException {
         IrisConfig config = ConfigLoader.load(Optional.of(configFile), overrides, base);
         RuntimeOptions env = RuntimeOptions.fromEnvironment();
         OrtRuntime ort = OrtRuntime.load(new RuntimeOptions(config.models().ortLibrary().or(env::library),
@@ -81,7 +96,7 @@ final class ProfileCommand {
             for (Path dir : dirs.filter(d -> Files.isRegularFile(d.resolve("model.json"))).sorted().toList()) {
                 String id = dir.getFileName().toString();
                 IrnCost.of(dir).ifPresent(c -> costs.put(id, c));
-                byModel.put(id, profile(ort, dir, hr, threads, runs, traces.resolve(id)));
+                byModel.put(id, profile(ort, dir, hr, variants(threads, only), runs, traces.resolve(id)));
             }
         } finally {
             try (Stream<Path> files = Files.list(traces)) {
@@ -100,12 +115,21 @@ final class ProfileCommand {
         return 0;
     }
 
-    private static List<Result> profile(OrtRuntime ort, Path dir, Rgb8Image hr, int threads, int runs, Path prefix) {
+    private static List<Result> profile(OrtRuntime ort, Path dir, Rgb8Image hr, List<Variant> variants, int runs,
+            Path prefix) {
         Rgb8Image lr;
-        try (ModelPack pack = ModelPack.open(ort, dir, served(threads)); RunControl c = ort.newRunControl()) {
+        System.gc();
+        long before = ProcMemory.now().rssBytes();
+        ProcMemory.resetPeak();
+        try (ModelPack pack = ModelPack.open(ort, dir, variants.getFirst().options());
+                RunControl c = ort.newRunControl(variants.getFirst().runConfig())) {
             lr = new Rescaler(pack).downscale(hr, c);
         }
-        List<Variant> variants = variants(threads);
+        // telling only when one variant runs alone: the native peak per HR pixel that RUN_BYTES_PER_HR_PIXEL rounds up
+        System.out.printf(Locale.ROOT, "  downscale (%s): peak - before = %d MiB, %.0f bytes per HR pixel%n",
+                variants.getFirst().name(), (ProcMemory.now().hwmBytes() - before) >> 20,
+                (ProcMemory.now().hwmBytes() - before) / (double) (hr.width() * (long) hr.height()));
+        ProcMemory.resetPeak();
         List<Session> sessions = new ArrayList<>();
         List<Variant> opened = new ArrayList<>();
         try {
@@ -120,25 +144,33 @@ final class ProfileCommand {
             }
             Rgb8Image[] outputs = new Rgb8Image[sessions.size()];
             long[][] nanos = new long[sessions.size()][runs];
+            long[][] cpu = new long[sessions.size()][runs];
             for (int i = 0; i < sessions.size(); i++) {
-                outputs[i] = restore(ort, sessions.get(i), lr, hr); // warm-up, left out of the times and the trace
+                outputs[i] = restore(ort, sessions.get(i), opened.get(i), lr, hr); // warm-up, left out of the times and the trace
             }
             for (int r = 0; r < runs; r++) {
                 for (int i = 0; i < sessions.size(); i++) {
-                    long start = System.nanoTime();
-                    outputs[i] = restore(ort, sessions.get(i), lr, hr);
+                    long start = System.nanoTime(), cpuStart = processCpuNanos();
+                    outputs[i] = restore(ort, sessions.get(i), opened.get(i), lr, hr);
                     nanos[i][r] = System.nanoTime() - start;
+                    cpu[i][r] = processCpuNanos() - cpuStart;
+                    ProcMemory memory = ProcMemory.now(); // telling only when one variant runs alone
+                    System.out.printf(Locale.ROOT, "  %s run %d: resident %d MiB, peak %d MiB%n",
+                            opened.get(i).name(), r + 1, memory.rssBytes() >> 20, memory.hwmBytes() >> 20);
                 }
             }
+            System.out.printf(Locale.ROOT, "  restore (%s): peak - before = %d MiB, %.0f bytes per HR pixel%n",
+                    opened.getFirst().name(), (ProcMemory.now().hwmBytes() - before) >> 20,
+                    (ProcMemory.now().hwmBytes() - before) / (double) (hr.width() * (long) hr.height()));
             List<Result> results = new ArrayList<>();
             int border = hr.width() / lr.width();
             for (int i = 0; i < sessions.size(); i++) {
                 OrtTrace trace = OrtTrace.read(sessions.get(i).endProfiling());
                 Stats stats = Stats.ofNanos(nanos[i]);
-                results.add(new Result(opened.get(i), stats, Quality.psnrY(hr, outputs[i], border),
+                results.add(new Result(opened.get(i), stats, Stats.ofNanos(cpu[i]), Quality.psnrY(hr, outputs[i], border),
                         maxDiff(outputs[0], outputs[i]), trace));
-                System.out.printf(Locale.ROOT, "%s %s: %.0f ms per restore (median of %d)%n",
-                        dir.getFileName(), opened.get(i).name(), stats.p50Ms(), runs);
+                System.out.printf(Locale.ROOT, "%s %s: %.0f ms per restore, %.0f ms CPU (medians of %d)%n",
+                        dir.getFileName(), opened.get(i).name(), stats.p50Ms(), results.getLast().cpu().p50Ms(), runs);
             }
             return results;
         } finally {
@@ -146,12 +178,17 @@ final class ProfileCommand {
         }
     }
 
-    private static Rgb8Image restore(OrtRuntime ort, Session up, Rgb8Image lr, Rgb8Image hr) {
-        try (Arena arena = Arena.ofConfined(); RunControl control = ort.newRunControl()) {
+    private static Rgb8Image restore(OrtRuntime ort, Session up, Variant variant, Rgb8Image lr, Rgb8Image hr) {
+        try (Arena arena = Arena.ofConfined(); RunControl control = ort.newRunControl(variant.runConfig())) {
             FloatTensor out = FloatTensor.allocate(arena, 1, 3, hr.height(), hr.width());
             up.runInto(Map.of("lr", TensorCodec.toTensor(lr, arena)), Map.of("hr", out), control);
             return TensorCodec.toImage(out, hr.width(), hr.height());
         }
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     private static int maxDiff(Rgb8Image a, Rgb8Image b) {

@@ -55,6 +55,30 @@ class SessionTest {
     }
 
     @Test
+    void runConfig_shrinksTheArena_andIsRejectedWithoutOne() {
+        for (boolean arena : new boolean[] {true, false}) {
+            SessionOptions options = SessionOptions.defaults().withCpuArena(arena);
+            try (Session session = ORT.open(TestModels.bytes("add.onnx"), options);
+                    Arena memory = Arena.ofConfined();
+                    RunControl control = ORT.newRunControl(options.runConfig())) {
+                var a = FloatTensor.copyOf(memory, new float[] {1, 2}, 2);
+                try (RunResult result = session.run(Map.of("a", a, "b", a), control)) {
+                    assertArrayEquals(new float[] {2, 4}, result.tensor("sum").toArray(), "arena " + arena);
+                }
+            }
+        }
+        // Why runConfig() asks for shrinkage only with the arena on: ORT fails the run otherwise.
+        SessionOptions noArena = SessionOptions.defaults().withCpuArena(false);
+        try (Session session = ORT.open(TestModels.bytes("add.onnx"), noArena);
+                Arena memory = Arena.ofConfined();
+                RunControl control = ORT.newRunControl(SessionOptions.defaults().runConfig())) {
+            var a = FloatTensor.copyOf(memory, new float[] {1, 2}, 2);
+            OrtException e = assertThrows(OrtException.class, () -> session.run(Map.of("a", a, "b", a), control));
+            assertTrue(e.getMessage().contains("arena"), e.getMessage());
+        }
+    }
+
+    @Test
     void inputsAndOutputs_describeNamesTypesAndDynamicShapes() {
         try (Session session = ORT.open(TestModels.bytes("conv.onnx"), SessionOptions.defaults())) {
             assertEquals(List.of(new TensorInfo("x", ElementType.FLOAT, List.of(1L, 3L, -1L, -1L))), session.inputs());

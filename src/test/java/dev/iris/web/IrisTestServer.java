@@ -64,7 +64,7 @@ final class IrisTestServer implements AutoCloseable {
      * from another process: the restore made at ingest is not kept, so this server's first large request is cold.
      */
     AssetMeta ingest(String name, String fixture, int scale) {
-        try (var control = app.ort().newRunControl()) {
+        try (var control = app.newRunControl()) {
             return app.ingester().orElseThrow().ingest(
                     new Ingester.Request(new AssetName(name), fixture(fixture), scale, Optional.empty()), control);
         }
