@@ -25,6 +25,12 @@ final class Health {
         out.put("onnxRuntime", Map.of("version", app.ort().version(), "library", app.ort().library().getFileName().toString()));
         out.put("modelRuns", Map.of("total", app.runner().finished(), "active", app.runner().active(),
                 "queued", app.runner().queued()));
+        Map<String, Object> provisional = new LinkedHashMap<>();
+        // serving.restoreWaitMs: whether a request that needs a restore may be answered from the LR meanwhile
+        provisional.put("enabled", app.config().serving().restoreWait().isPresent());
+        app.config().serving().restoreWait().ifPresent(wait -> provisional.put("restoreWaitMs", wait.toMillis()));
+        provisional.put("answers", app.renderer().provisionalAnswers());
+        out.put("provisional", provisional);
         Map<String, Object> caches = new LinkedHashMap<>();
         app.caches().usage().forEach((name, usage) -> caches.put(name, cache(usage)));
         out.put("caches", caches);

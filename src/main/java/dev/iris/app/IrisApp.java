@@ -9,6 +9,7 @@ import dev.iris.asset.Ingester;
 import dev.iris.asset.LrCodec;
 import dev.iris.asset.RestoredTier;
 import dev.iris.asset.S3Bucket;
+import dev.iris.asset.RestoreKeeper;
 import dev.iris.config.IrisConfig;
 import dev.iris.image.DecodeLimits;
 import dev.iris.model.ModelException;
@@ -16,6 +17,7 @@ import dev.iris.model.ModelRegistry;
 import dev.iris.model.ModelRunner;
 import dev.iris.ort.ExecutionProvider;
 import dev.iris.ort.OrtRuntime;
+import dev.iris.ort.RunControl;
 import dev.iris.ort.RuntimeOptions;
 import dev.iris.ort.SessionOptions;
 import dev.iris.render.ImageCaches;
@@ -69,9 +71,14 @@ public final class IrisApp implements IrisServices, AutoCloseable {
     private final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
 
-    private IrisApp(IrisConfig config, OrtRuntime ort, Optional<ModelRegistry> models, Optional<String> problem) {
+    /** What every model run's control carries: run options matching {@link #sessionOptions}. */
+    private final SessionOptions sessionOptions;
+
+    private IrisApp(IrisConfig config, OrtRuntime ort, SessionOptions sessionOptions, Optional<ModelRegistry> models,
+            Optional<String> problem) {
         this.config = config;
         this.ort = ort;
+        this.sessionOptions = sessionOptions;
         this.models = models;
         this.modelProblem = problem;
         IrisConfig.Assets assets = config.assets();
@@ -83,17 +90,18 @@ public final class IrisApp implements IrisServices, AutoCloseable {
                         assets.restoredMaxBytes()));
         this.ingester = models.map(m -> new Ingester(store, m,
                 DecodeLimits.ofPixels(config.limits().maxSourcePixels()), Clock.systemUTC())).orElse(null);
-        this.runner = new ModelRunner(ort, concurrentRuns(config), config.limits().queueLength(),
+        this.runner = new ModelRunner(this::newRunControl, concurrentRuns(config), config.limits().queueLength(),
                 config.limits().requestTimeout(), meters);
-        this.ingestJobs = ingester == null ? null
-                : new IngestJobs(ingester, store, runner, config.limits().ingestTimeout(),
-                        // one thread always left to restores; large ingests also need ~1 GB of heap each
-                        Math.max(1, concurrentRuns(config) - 1), config.limits().queueLength());
         this.caches = new ImageCaches(config.caches(), meters);
         this.renderer = new Renderer(store, restoredTier, models, runner, caches, config.serving(),
-                config.limits().requestTimeout());
+                config.limits().requestTimeout(), meters);
         this.assetTotals = new AssetTotals(store, System::nanoTime);
         assetTotals.bindTo(meters);
+        // HTTP ingests hand their restore to the renderer's cache: the asset's first large request is then warm.
+        this.ingestJobs = ingester == null ? null
+                : new IngestJobs(ingester, renderer, store, runner, config.limits().ingestTimeout(),
+                        // one thread always left to restores; large ingests also need ~1 GB of heap each
+                        Math.max(1, concurrentRuns(config) - 1), config.limits().queueLength());
         bindStandardMetrics(meters);
         bindTierMetrics(meters);
     }
@@ -189,10 +197,12 @@ public final class IrisApp implements IrisServices, AutoCloseable {
                 m.ortLibrary().or(fromEnvironment::library), m.ortCacheDir().orElse(fromEnvironment.cacheDir())));
         MemoryBudget memory = MemoryBudget.of(config);
         memory.problems().forEach(problem -> LOG.log(Level.WARNING, "memory budget does not fit: {0}", problem));
-        // Without ORT's arena the memory of a run is returned when it ends, so the budget is what runs hold at once;
-        // with it the process would keep the peak of the largest run ever made.
+        // ORT's arena, shrunk at the end of every run (SessionOptions.runConfig): measured through our binding on the
+        // shipped graphs it keeps a run's peak at a quarter of what plain malloc/free reaches (a 1 MP restore: 310
+        // against 1316 bytes per HR pixel, ORT 1.23.2), returns it when the run ends (glibc kept the other), and is
+        // faster (docs/BENCHMARKS.md). The budget is then what the runs hold at once.
         SessionOptions options = SessionOptions.defaults()
-                .withCpuArena(false)
+                .withCpuArena(true)
                 .withIntraOpThreads(intraOpThreads(config))
                 .withProvider(m.cuda() ? ExecutionProvider.cuda(m.cudaDevice()) : ExecutionProvider.cpu());
         ModelRegistry registry;
@@ -204,10 +214,10 @@ public final class IrisApp implements IrisServices, AutoCloseable {
                 throw e;
             }
             LOG.log(Level.ERROR, "no model loaded, serving LR-only: {0}", e.getMessage());
-            return new IrisApp(config, ort, Optional.empty(), Optional.of(e.getMessage()));
+            return new IrisApp(config, ort, options, Optional.empty(), Optional.of(e.getMessage()));
         }
         try {
-            return new IrisApp(config, ort, Optional.of(registry), Optional.empty());
+            return new IrisApp(config, ort, options, Optional.of(registry), Optional.empty());
         } catch (RuntimeException e) {
             registry.close();
             throw e;
@@ -242,7 +252,7 @@ public final class IrisApp implements IrisServices, AutoCloseable {
                             .filter(meta -> demoNetwork.map(meta.modelSha256()::equalsIgnoreCase).orElse(true))
                             .isEmpty())
                     .map(f -> {
-                        ingestFile(f, config.assets().demoScale(), Optional.empty());
+                        ingestFile(f, config.assets().demoScale(), Optional.empty(), renderer);
                         LOG.log(Level.INFO, "ingested demo image {0}", f.getFileName());
                         return ImageFiles.assetName(f).value();
                     })
@@ -253,17 +263,22 @@ public final class IrisApp implements IrisServices, AutoCloseable {
     }
 
     /**
-     * Ingests one image file under the name its file name gives, on the calling thread (the command line and
-     * the demo; HTTP ingests go through the model runner).
+     * Ingests one image file under the name its file name gives, on the calling thread (the command line; HTTP
+     * ingests go through the model runner). Its restore is not kept: a command that ingests and exits has no
+     * requests to keep it for, and a server in another process has its own cache.
      *
      * @throws IllegalStateException if no model is loaded
      */
     public dev.iris.asset.AssetMeta ingestFile(Path file, int scale, Optional<String> modelId) {
+        return ingestFile(file, scale, modelId, RestoreKeeper.NONE);
+    }
+
+    private dev.iris.asset.AssetMeta ingestFile(Path file, int scale, Optional<String> modelId, RestoreKeeper keeper) {
         Ingester ing = ingester().orElseThrow(() -> new IllegalStateException(
                 "cannot ingest: no model is loaded (" + modelProblem.orElse("none configured") + ")"));
         AssetName name = ImageFiles.assetName(file);
-        try (var control = ort.newRunControl()) {
-            return ing.ingest(new Ingester.Request(name, Files.readAllBytes(file), scale, modelId), control);
+        try (var control = newRunControl()) {
+            return ing.ingest(new Ingester.Request(name, Files.readAllBytes(file), scale, modelId), control, keeper);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);
         }
@@ -294,6 +309,14 @@ public final class IrisApp implements IrisServices, AutoCloseable {
         int configured = config.models().threads();
         int cores = Runtime.getRuntime().availableProcessors();
         return configured > 0 ? configured : Math.max(1, cores / concurrentRuns(config));
+    }
+
+    /**
+     * A control for one piece of model work on this app's sessions (its run options return ORT's arena memory after
+     * each run); the caller closes it.
+     */
+    public RunControl newRunControl() {
+        return ort.newRunControl(sessionOptions.runConfig());
     }
 
     @Override

@@ -66,7 +66,8 @@ public final class ConfigLoader {
                 bool("serving.enlarge", false),
                 integer("serving.defaultQuality", 85, 1, 100),
                 color("serving.background", "#000000"),
-                keys("serving.signingKeys"));
+                keys("serving.signingKeys"),
+                optionalMillis("serving.restoreWaitMs"));
         Path assetsDir = path(base, "assets.dir", "assets");
         Optional<String> ingestToken = optional("assets.ingestToken");
         long maxUploadBytes = longValue("assets.maxUploadBytes", 32L << 20, 1, Long.MAX_VALUE);
@@ -225,6 +226,17 @@ public final class ConfigLoader {
 
     private Duration millis(String key, long fallback) {
         return Duration.ofMillis(longValue(key, fallback, 1, 86_400_000L));
+    }
+
+    /** A duration in milliseconds, 0 or more, or empty when the key is absent or empty. */
+    private Optional<Duration> optionalMillis(String key) {
+        return parsed(key, Optional.empty(), "empty or an integer 0..86400000", v -> {
+            long n = Long.parseLong(v);
+            if (n < 0 || n > 86_400_000L) {
+                throw new IllegalArgumentException();
+            }
+            return Optional.of(Duration.ofMillis(n));
+        });
     }
 
     private boolean bool(String key, boolean fallback) {

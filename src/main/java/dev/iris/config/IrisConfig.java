@@ -28,9 +28,12 @@ public record IrisConfig(Server server, Serving serving, Assets assets, Models m
      * @param background     canvas colour for fit=contain, 0xAARRGGBB
      * @param signingKeys    HMAC-SHA256 keys; when any is set, every image URL must carry a valid {@code s=}
      *                       signature made with one of them (several, to rotate keys without downtime)
+     * @param restoreWait    how long a request that needs a restore not yet made waits for it before it is answered
+     *                       provisionally, from the LR resampled conventionally and not cacheable, while the restore
+     *                       goes on in the background; empty to always wait (no provisional answers)
      */
     public record Serving(String prefix, Duration maxAge, boolean acceptWebp, boolean enlarge, int defaultQuality,
-            int background, List<byte[]> signingKeys) {}
+            int background, List<byte[]> signingKeys, Optional<Duration> restoreWait) {}
 
     /**
      * The asset store and ingest.

@@ -32,12 +32,18 @@ public final class Main {
               bench-ort [--out docs/ORT-OVERHEAD.md]  FFM binding vs ONNX Runtime's JNI API, per call
               webp-effort <image>... [--scale 2] [--runs 3] [--out docs/WEBP-EFFORT.md]
                                                       lossless WebP bytes and time per libwebp effort on iris LRs
+              profile [--threads 2] [--side 1000] [--runs 5] [--variants a,b] [--out docs/BENCHMARKS.md]
+                                                      ORT's per-operator profile of each up.onnx under several
+                                                      session settings (its own section of the file)
+              first-request [--sizes 1,3,12] [--out docs/BENCHMARKS.md]
+                                                      w=1600 after an HTTP ingest, after a restart, provisional;
+                                                      vipsthumbnail and nginx image_filter when installed
               help                                    this text (also --help after any command)
             options: --config=FILE (default conf/iris.properties), --<key>=<value> for any key in it
             """;
     /** Options that may also be given as two words, {@code --scale 2}. */
     private static final List<String> TWO_WORD = List.of("--scale", "--model", "--out", "--seconds", "--runs",
-            "--windows", "--rss-budget-mb", "--soak-seconds");
+            "--windows", "--rss-budget-mb", "--soak-seconds", "--threads", "--side", "--sizes", "--variants");
 
     private Main() {}
 
@@ -130,6 +136,29 @@ public final class Main {
                 Path out = base.resolve(Optional.ofNullable(options.remove("out")).orElse("docs/ORT-OVERHEAD.md"));
                 OrtOverheadBenchmark.run(out);
                 yield 0;
+            }
+            case "profile" -> {
+                Path out = base.resolve(Optional.ofNullable(options.remove("out")).orElse("docs/BENCHMARKS.md"));
+                String threads = Optional.ofNullable(options.remove("threads")).orElse("2");
+                String side = Optional.ofNullable(options.remove("side")).orElse("1000");
+                String runs = Optional.ofNullable(options.remove("runs")).orElse("5");
+                if (!threads.matches("[1-9][0-9]?") || !side.matches("[1-9][0-9]{1,3}") || !runs.matches("[1-9][0-9]?")) {
+                    System.err.println("iris: profile needs --threads 1..99, --side 10..9999, --runs 1..99");
+                    yield 2;
+                }
+                String variants = Optional.ofNullable(options.remove("variants")).orElse("");
+                yield ProfileCommand.run(configFile, options, base, out, Integer.parseInt(threads),
+                        Integer.parseInt(side), Integer.parseInt(runs), variants, "./iris " + String.join(" ", args));
+            }
+            case "first-request" -> {
+                Path out = base.resolve(Optional.ofNullable(options.remove("out")).orElse("docs/BENCHMARKS.md"));
+                String sizes = Optional.ofNullable(options.remove("sizes")).orElse("1,3,12");
+                if (!sizes.matches("[0-9]+(\\.[0-9]+)?(,[0-9]+(\\.[0-9]+)?)*")) {
+                    System.err.println("iris: first-request needs --sizes as megapixels, e.g. 1,3,12, got " + sizes);
+                    yield 2;
+                }
+                yield FirstRequestCommand.run(configFile, options, base, out, java.util.Arrays.stream(sizes.split(","))
+                        .map(Double::parseDouble).toList(), "./iris " + String.join(" ", args));
             }
             case "help" -> {
                 System.out.print(USAGE);
