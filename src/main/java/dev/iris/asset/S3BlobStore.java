@@ -157,7 +157,25 @@ final class S3BlobStore implements BlobStore {
         long deadline = System.nanoTime() + lease.plus(objects.timeout()).toNanos();
         long backoffMs = 2;
         while (true) {
-            Optional<String> created = objects.create(key, body, token);
+            Optional<String> created;
+            try {
+                created = objects.create(key, body, token);
+            } catch (StoreUnreachable e) {
+                // Several simultaneous If-None-Match writes of one key: S3Proxy answers some with 500 ("try again")
+                // or cuts their body, and the holder may be gone by the time we look. A server that answers a
+                // HEAD is contended, not down: try again within the deadline. One that does not: the outage stands.
+                try {
+                    objects.head(key);
+                } catch (IOException | RuntimeException down) {
+                    throw e;
+                }
+                if (System.nanoTime() - deadline > 0) {
+                    throw e;
+                }
+                sleep(backoffMs);
+                backoffMs = Math.min(100, backoffMs * 2);
+                continue;
+            }
             if (created.isPresent()) {
                 return created.get();
             }
