@@ -34,27 +34,7 @@ final class WebpLrCodec implements LrCodec {
 
     @Override
     public boolean available() {
-        return LosslessProbe.WORKS;
-    }
-
-    /**
-     * One tiny lossless encode, tried once per JVM: lossy WebP output working does not prove the lossless path does
-     * (in the failsafe JVM the plugin's writer did not hand out its own parameter type), and a codec that cannot
-     * encode must make the store fall back to PNG at start rather than fail every ingest.
-     */
-    private static final class LosslessProbe {
-        static final boolean WORKS = probe();
-
-        private static boolean probe() {
-            if (!Encoder.supports(ImageFormat.WEBP)) {
-                return false;
-            }
-            try {
-                return Encoder.webpLossless(Rgb8Image.opaque(2, 2, new byte[12]), 0, 0).length > 12;
-            } catch (RuntimeException | LinkageError e) {
-                return false;
-            }
-        }
+        return Encoder.supports(ImageFormat.WEBP);
     }
 
     @Override
