@@ -121,9 +121,16 @@ public final class Decoder {
     }
 
     private static ImageReader reader(String format) {
+        if (format.equals("webp")) {
+            try {
+                return WebpPlugin.reader();
+            } catch (LinkageError e) {
+                throw ImageException.unsupportedFormat(NO_WEBP);
+            }
+        }
         Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName(format);
         if (!readers.hasNext()) {
-            throw ImageException.unsupportedFormat(format.equals("webp") ? NO_WEBP : UNKNOWN);
+            throw ImageException.unsupportedFormat(UNKNOWN);
         }
         return readers.next();
     }

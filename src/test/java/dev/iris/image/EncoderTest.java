@@ -55,7 +55,8 @@ class EncoderTest {
     /**
      * ImageIO's registry is JVM-wide: in a servlet container the plugin it holds may be a web application's copy,
      * loaded by another class loader (this failed LargeSourceIT after WarDeploymentIT when the encoder cast the
-     * writer's parameters to its own WebPWriteParam class).
+     * writer's parameters to its own WebPWriteParam class). The decode side of that failure, a foreign reader's
+     * IllegalAccessError, shows only with a web application's class loader: LargeSourceIT after WarDeploymentIT.
      */
     @Test
     void webpLossless_withThePluginOfAnotherClassLoader_isStillLossless() throws Exception {
