@@ -4,6 +4,7 @@ import dev.iris.config.IrisConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
@@ -179,41 +180,59 @@ final class S3Objects implements AutoCloseable {
      * cuts the connection under the JDK's client, which reports "Error writing request body" instead of the 412.
      */
     private Optional<String> conditional(String key, byte[] bytes, String token, String ifMatch) throws IOException {
-        try {
-            return call("put", key, () -> {
-                try {
-                    return Optional.of(once.putObject(b -> {
-                        b.bucket(bucket).key(prefix + key).metadata(Map.of(TOKEN, token));
-                        if (ifMatch == null) {
-                            b.ifNoneMatch("*");
-                        } else {
-                            b.ifMatch(ifMatch);
-                        }
-                    }, RequestBody.fromBytes(bytes)).eTag());
-                } catch (S3Exception e) {
-                    if (e.statusCode() == 412 || e.statusCode() == 409) { // 409: a concurrent conditional write won
-                        return Optional.<String>empty();
-                    }
-                    throw e;
-                }
-            }).or(() -> ours(key, token));
-        } catch (StoreUnreachable unanswered) {
-            Optional<Head> now;
-            unreachableUntil = 0; // ask at once: the write's own failure opened the back-off
+        for (int attempt = 1; ; attempt++) {
             try {
-                now = head(key);
-            } catch (IOException | RuntimeException again) {
-                throw unanswered;
+                return call("put", key, () -> {
+                    try {
+                        return Optional.of(once.putObject(b -> {
+                            b.bucket(bucket).key(prefix + key).metadata(Map.of(TOKEN, token));
+                            if (ifMatch == null) {
+                                b.ifNoneMatch("*");
+                            } else {
+                                b.ifMatch(ifMatch);
+                            }
+                        }, RequestBody.fromBytes(bytes)).eTag());
+                    } catch (S3Exception e) {
+                        if (e.statusCode() == 412 || e.statusCode() == 409) { // 409: a concurrent conditional write won
+                            return Optional.<String>empty();
+                        }
+                        throw e;
+                    }
+                }).or(() -> ours(key, token));
+            } catch (StoreUnreachable unanswered) {
+                Optional<Head> now;
+                unreachableUntil = 0; // ask at once: the write's own failure opened the back-off
+                try {
+                    now = head(key);
+                } catch (IOException | RuntimeException again) {
+                    throw unanswered;
+                }
+                if (now.isPresent() && now.get().token().filter(token::equals).isPresent()) {
+                    return Optional.of(now.get().etag()); // it landed
+                }
+                boolean refused = ifMatch == null ? now.isPresent()
+                        : now.map(h -> !h.etag().equals(ifMatch)).orElse(true);
+                if (refused) {
+                    return Optional.empty();
+                }
+                // Neither landed nor refused, and the store answers: a pooled connection the server had already
+                // closed fails the write before it is read ("Unexpected end of file from server"). The token makes
+                // a second attempt safe; a timeout is not retried, as the store is then slow, not the connection.
+                if (attempt >= 2 || timedOut(unanswered)) {
+                    throw unanswered;
+                }
             }
-            if (now.isPresent() && now.get().token().filter(token::equals).isPresent()) {
-                return Optional.of(now.get().etag()); // it landed
-            }
-            boolean refused = ifMatch == null ? now.isPresent() : now.map(h -> !h.etag().equals(ifMatch)).orElse(true);
-            if (refused) {
-                return Optional.empty();
-            }
-            throw unanswered;
         }
+    }
+
+    private static boolean timedOut(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ApiCallTimeoutException || t instanceof ApiCallAttemptTimeoutException
+                    || t instanceof SocketTimeoutException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The ETag of {@code key} if the object there carries {@code token}: a retried write that had landed. */
