@@ -31,6 +31,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * the compare-and-set makes a put lose, rather than silently overwrite, when another store instance or process
  * committed the name in between.
  *
+ * <p>A recode ({@code iris migrate}) is a put that keeps the version: the same commit under the same lock, but its
+ * compare-and-set expects the revision it decoded the old payloads from, so any put in between wins. Its payload
+ * keys differ from the old ones by the codec's extension only; a reader that found the old encoding just before
+ * the commit reads the new one ({@link #read}).
+ *
  * <p>Parsed metadata is cached with its {@link BlobStore.Stamp}, which every {@link #find} compares against the
  * blob store, so a change made by another process is seen on the next request.
  */

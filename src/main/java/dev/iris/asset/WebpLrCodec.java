@@ -9,10 +9,12 @@ import dev.iris.image.Rgb8Image;
  * {@link PngLrCodec} lays out its PNGs. Stateless; one instance. Needs libwebp, which the webp-imageio plugin
  * bundles for common platforms ({@link Encoder#supports}).
  *
- * <p>The effort is libwebp's method {@value #METHOD} at quality {@value #EFFORT}, chosen from ingest time against
- * bytes on the demo photos and a 3 MP photo (docs/STORAGE.md): it gets within about 1% of the smallest files libwebp
- * makes (method 6, effort 100) at a small fraction of the time. Changing it changes no pixel and no existing
- * asset, only how small new ones are.
+ * <p>The effort is libwebp's method {@value #METHOD} at effort (lossless "quality") {@value #EFFORT}, cwebp's
+ * {@code -z 5}, chosen from encode time against bytes on the LRs of the demo photos and a 3 MP photo
+ * (docs/STORAGE.md, docs/WEBP-EFFORT.md): 60% of the PNG bytes, where levels 3 to 7 all land within 0.3% of each
+ * other (and 1% below level 4 on the evaluation photos); level 8 saves 1% more at about 4x the time and level 9 2% more at about 40x (15 s for the LR of a 3 MP
+ * photo, minutes for a 50 MP one), while at this level the encode is a small part of an ingest next to the
+ * model's downscale. Changing it changes no pixel and no existing asset, only how small new ones are.
  */
 final class WebpLrCodec implements LrCodec {
     static final String ID = "webp";
