@@ -110,18 +110,20 @@ final class BlobAssetStore implements AssetStore {
     @Override
     public AssetMeta put(AssetMeta draft, Rgb8Image lr) {
         String name = new AssetName(draft.name()).value();
-        EncodedLr encoded = codec.encode(lr);
+        // PNG holds any size; the store's codec may not (WebP: no side over 16383 pixels).
+        LrCodec used = codec.fits(lr.width(), lr.height()) ? codec : LrCodec.png();
+        EncodedLr encoded = used.encode(lr);
         String version = version(encoded, draft);
-        MetaJson.Written meta = MetaJson.withStoredBytes(new AssetMeta(name, version, codec.id(), draft.width(),
+        MetaJson.Written meta = MetaJson.withStoredBytes(new AssetMeta(name, version, used.id(), draft.width(),
                 draft.height(), lr.width(), lr.height(), draft.scale(), draft.modelId(), draft.modelSha256(),
                 draft.sourceSha256(), lr.hasAlpha(), draft.created(), draft.roundTripPsnrY(), OptionalLong.empty(),
                 draft.sourceBytes()), size(encoded));
-        Map<String, byte[]> payloads = payloads(name, version, codec, encoded);
+        Map<String, byte[]> payloads = payloads(name, version, used, encoded);
         try (BlobStore.NameLock lock = blobs.lock(name)) {
             Optional<BlobStore.Stamped> current = blobs.readMeta(name);
             Optional<AssetMeta> previous = current.map(c -> parse(name, c.bytes()));
             commit(meta, payloads, current.map(BlobStore.Stamped::stamp));
-            previous.filter(old -> !old.version().equals(version) || !old.codec().equals(codec.id()))
+            previous.filter(old -> !old.version().equals(version) || !old.codec().equals(used.id()))
                     .ifPresent(this::deletePayloads);
             return meta.meta();
         } catch (IOException e) {
@@ -162,6 +164,10 @@ final class BlobAssetStore implements AssetStore {
             long bytesBefore = size(old.get()) + read.get().bytes().length;
             if (from == codec) {
                 return new Recoding.AlreadyEncoded(before, bytesBefore);
+            }
+            if (!codec.fits(before.lrWidth(), before.lrHeight())) {
+                return new Recoding.Kept(before, bytesBefore, "its LR of " + before.lrWidth() + "x"
+                        + before.lrHeight() + " does not fit " + codec.id());
             }
             Rgb8Image pixels = from.decode(old.get(), before.lrWidth(), before.lrHeight());
             EncodedLr encoded = codec.encode(pixels);
