@@ -1,6 +1,5 @@
 package dev.iris.image;
 
-import com.luciad.imageio.webp.WebPWriteParam;
 import java.awt.Point;
 import java.awt.Transparency;
 import java.awt.color.ColorSpace;
@@ -13,6 +12,7 @@ import java.awt.image.Raster;
 import java.awt.image.WritableRaster;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.Iterator;
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
@@ -98,20 +98,37 @@ public final class Encoder {
             throw new ImageException(NO_WEBP);
         }
         ImageWriter writer = writer("webp");
-        // The plugin's own parameter type: ImageIO's generic ImageWriteParam has no word for libwebp's method.
-        if (!(writer.getDefaultWriteParam() instanceof WebPWriteParam param)) {
+        ImageWriteParam param;
+        try {
+            param = writer.getDefaultWriteParam();
+            param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
+            String lossless = Arrays.stream(param.getCompressionTypes()).filter(t -> t.equalsIgnoreCase("lossless"))
+                    .findFirst().orElseThrow(() -> new IllegalStateException("the webp writer has no lossless mode"));
+            param.setCompressionType(lossless);
+            param.setCompressionQuality(effort / 100f);
+            pluginSetter(param, "setMethod", int.class, method);
+            pluginSetter(param, "setExact", boolean.class, true);
+        } catch (RuntimeException e) {
             writer.dispose();
-            throw new ImageException(NO_WEBP);
+            throw e;
         }
-        param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
-        param.setCompressionType("Lossless");
-        param.setCompressionQuality(effort / 100f);
-        param.setMethod(method);
-        param.setExact(true);
         try {
             return write(writer, argbImage(image), param);
         } catch (IOException e) {
             throw new IllegalStateException("could not encode lossless webp: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Calls a setter of webp-imageio's WebPWriteParam by name. Not a cast: ImageIO's registry is JVM-wide, and the
+     * plugin it holds may have been loaded by another class loader than ours (in a servlet container, by whichever
+     * web application used ImageIO first), where a cast to our WebPWriteParam class fails.
+     */
+    private static void pluginSetter(ImageWriteParam param, String name, Class<?> type, Object value) {
+        try {
+            param.getClass().getMethod(name, type).invoke(param, value);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("the webp writer has no " + name + "(" + type + "): " + e, e);
         }
     }
 

@@ -52,6 +52,36 @@ class EncoderTest {
         }
     }
 
+    /**
+     * ImageIO's registry is JVM-wide: in a servlet container the plugin it holds may be a web application's copy,
+     * loaded by another class loader (this failed LargeSourceIT after WarDeploymentIT when the encoder cast the
+     * writer's parameters to its own WebPWriteParam class).
+     */
+    @Test
+    void webpLossless_withThePluginOfAnotherClassLoader_isStillLossless() throws Exception {
+        assumeTrue(Encoder.supports(ImageFormat.WEBP));
+        javax.imageio.spi.IIORegistry registry = javax.imageio.spi.IIORegistry.getDefaultInstance();
+        javax.imageio.ImageWriter ours = javax.imageio.ImageIO.getImageWritersByFormatName("webp").next();
+        javax.imageio.spi.ImageWriterSpi ourSpi = ours.getOriginatingProvider();
+        java.net.URL[] jars = {ours.getClass().getProtectionDomain().getCodeSource().getLocation(),
+            Class.forName("kotlin.Unit").getProtectionDomain().getCodeSource().getLocation()};
+        try (java.net.URLClassLoader other = new java.net.URLClassLoader(jars, ClassLoader.getPlatformClassLoader())) {
+            javax.imageio.spi.ImageWriterSpi foreign = (javax.imageio.spi.ImageWriterSpi) other
+                    .loadClass(ourSpi.getClass().getName()).getConstructor().newInstance();
+            registry.deregisterServiceProvider(ourSpi, javax.imageio.spi.ImageWriterSpi.class);
+            registry.registerServiceProvider(foreign, javax.imageio.spi.ImageWriterSpi.class);
+            try {
+                assertTrue(javax.imageio.ImageIO.getImageWritersByFormatName("webp").next().getClass()
+                        .getClassLoader() == other, "the foreign plugin is the one ImageIO hands out");
+                Rgb8Image photo = Fixtures.image(Fixtures.PHOTO_PNG);
+                assertArrayEquals(photo.rgb(), Decoder.decode(Encoder.webpLossless(photo, 4, 50), LIMITS).rgb());
+            } finally {
+                registry.deregisterServiceProvider(foreign, javax.imageio.spi.ImageWriterSpi.class);
+                registry.registerServiceProvider(ourSpi, javax.imageio.spi.ImageWriterSpi.class);
+            }
+        }
+    }
+
     @Test
     void webpLossless_outOfRangeSettings_areRefused() {
         Rgb8Image img = Fixtures.synthetic(8, 8, (x, y) -> x * 0x100000);
