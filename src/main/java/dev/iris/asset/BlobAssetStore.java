@@ -35,6 +35,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * the compare-and-set makes a put lose, rather than silently overwrite, when another store instance or process
  * committed the name in between.
  *
+ * <p>A recode ({@code iris migrate}) is a put that keeps the version: the same commit under the same lock, but its
+ * compare-and-set expects the revision it decoded the old payloads from, so any put in between wins. Its payload
+ * keys differ from the old ones by the codec's extension only; a reader that found the old encoding just before
+ * the commit reads the new one ({@link #read}).
+ *
  * <p>Parsed metadata is cached with its {@link BlobStore.Stamp}. A {@link #find} within {@code staleness} of the
  * last look answers from memory; after that it compares the stamp with the blob store's (a file stat; a HEAD on
  * S3), so a change made by another process or node is seen within {@code staleness}. Names found absent are
@@ -139,20 +144,22 @@ final class BlobAssetStore implements AssetStore {
     @Override
     public AssetMeta put(AssetMeta draft, Rgb8Image lr) {
         String name = new AssetName(draft.name()).value();
-        EncodedLr encoded = codec.encode(lr);
+        // PNG holds any size; the store's codec may not (WebP: no side over 16383 pixels).
+        LrCodec used = codec.fits(lr.width(), lr.height()) ? codec : LrCodec.png();
+        EncodedLr encoded = used.encode(lr);
         String version = version(encoded, draft);
-        MetaJson.Written meta = MetaJson.withStoredBytes(new AssetMeta(name, version, codec.id(), draft.width(),
+        MetaJson.Written meta = MetaJson.withStoredBytes(new AssetMeta(name, version, used.id(), draft.width(),
                 draft.height(), lr.width(), lr.height(), draft.scale(), draft.modelId(), draft.modelSha256(),
                 draft.sourceSha256(), lr.hasAlpha(), draft.created(), draft.roundTripPsnrY(), OptionalLong.empty(),
                 draft.sourceBytes()), size(encoded));
-        Map<String, byte[]> payloads = payloads(name, version, codec, encoded);
+        Map<String, byte[]> payloads = payloads(name, version, used, encoded);
         try (BlobStore.NameLock lock = blobs.lock(name)) {
             Optional<BlobStore.Stamped> current = blobs.readMeta(name);
             Optional<AssetMeta> previous = current.map(c -> parse(name, c.bytes()));
             commit(meta, payloads, current.map(BlobStore.Stamped::stamp));
             metas.invalidate(name);
             if (blobs.locksAcrossProcesses()) {
-                previous.filter(old -> !old.version().equals(version) || !old.codec().equals(codec.id()))
+                previous.filter(old -> !old.version().equals(version) || !old.codec().equals(used.id()))
                         .ifPresent(this::deletePayloads);
             }
             return meta.meta();
@@ -193,6 +200,10 @@ final class BlobAssetStore implements AssetStore {
             long bytesBefore = size(old.get()) + read.get().bytes().length;
             if (from == codec) {
                 return new Recoding.AlreadyEncoded(before, bytesBefore);
+            }
+            if (!codec.fits(before.lrWidth(), before.lrHeight())) {
+                return new Recoding.Kept(before, bytesBefore, "its LR of " + before.lrWidth() + "x"
+                        + before.lrHeight() + " does not fit " + codec.id());
             }
             Rgb8Image pixels = from.decode(old.get(), before.lrWidth(), before.lrHeight());
             EncodedLr encoded = codec.encode(pixels);

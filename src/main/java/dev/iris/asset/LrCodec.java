@@ -44,6 +44,19 @@ public sealed interface LrCodec permits PngLrCodec, WebpLrCodec {
     /** Whether this machine can encode and decode it (WebP needs libwebp's native library). */
     boolean available();
 
+    /**
+     * Whether it can store an LR of this size; WebP cannot hold a side over 16383 pixels. The store keeps an LR
+     * that does not fit as PNG, which holds any size.
+     */
+    boolean fits(int width, int height);
+
+    /**
+     * Memory outside the Java heap that encoding an LR of {@code lrPixels} may take at its peak, and that the
+     * process's memory budget must leave room for: encodes that need much are run one at a time, so this is also
+     * what all of them together take beside small ones.
+     */
+    long encodeNativeBytes(long lrPixels);
+
     /** Encodes {@code lr}, and its alpha plane if it has one. */
     EncodedLr encode(Rgb8Image lr);
 

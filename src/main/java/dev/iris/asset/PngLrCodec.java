@@ -32,6 +32,17 @@ final class PngLrCodec implements LrCodec {
     }
 
     @Override
+    public boolean fits(int width, int height) {
+        return true;
+    }
+
+    /** None to speak of: ImageIO's PNG writer deflates on the heap, row by row. */
+    @Override
+    public long encodeNativeBytes(long lrPixels) {
+        return 0;
+    }
+
+    @Override
     public EncodedLr encode(Rgb8Image lr) {
         byte[] rgb = Encoder.encode(lr.withoutAlpha(), ImageFormat.PNG, 100);
         byte[] alpha = lr.hasAlpha() ? Encoder.encode(LrPlanes.grayImage(lr), ImageFormat.PNG, 100) : null;

@@ -24,6 +24,14 @@ public sealed interface Recoding {
         }
     }
 
+    /** Left in its codec because the store's cannot hold it ({@code reason}, e.g. too large for WebP). */
+    record Kept(AssetMeta meta, long bytes, String reason) implements Recoding {
+        @Override
+        public String name() {
+            return meta.name();
+        }
+    }
+
     /** A put replaced (or removed) the asset while it was being re-encoded: the put won; nothing written. */
     record Superseded(String name) implements Recoding {}
 }

@@ -38,7 +38,7 @@ final class MigrateCommand {
             return 1;
         }
         long before = 0, after = 0;
-        int recoded = 0, already = 0, superseded = 0, failed = 0;
+        int recoded = 0, already = 0, kept = 0, superseded = 0, failed = 0;
         for (AssetMeta asset : assets) {
             try {
                 switch (store.recode(new AssetName(asset.name()))) {
@@ -56,6 +56,13 @@ final class MigrateCommand {
                         after += a.bytes();
                         out.printf(Locale.ROOT, "%s: already %s, %d B%n", a.name(), codec, a.bytes());
                     }
+                    case Recoding.Kept k -> {
+                        kept++;
+                        before += k.bytes();
+                        after += k.bytes();
+                        out.printf(Locale.ROOT, "%s: kept as %s, %d B: %s%n", k.name(), k.meta().codec(), k.bytes(),
+                                k.reason());
+                    }
                     case Recoding.Superseded s -> {
                         superseded++;
                         out.printf(Locale.ROOT, "%s: replaced by a put meanwhile, which is kept; not migrated%n",
@@ -67,9 +74,9 @@ final class MigrateCommand {
                 err.println(asset.name() + ": " + e.getMessage());
             }
         }
-        out.printf(Locale.ROOT, "total: %d assets into %s: %d migrated, %d already %s, %d replaced meanwhile, "
-                + "%d failed; %d B -> %d B (%s)%n", assets.size(), codec, recoded, already, codec, superseded, failed,
-                before, after, change(before, after));
+        out.printf(Locale.ROOT, "total: %d assets into %s: %d migrated, %d already %s, %s%d replaced meanwhile, "
+                + "%d failed; %d B -> %d B (%s)%n", assets.size(), codec, recoded, already, codec,
+                kept == 0 ? "" : kept + " kept (too large), ", superseded, failed, before, after, change(before, after));
         return failed == 0 ? 0 : 1;
     }
 

@@ -47,7 +47,9 @@ final class Soak {
         long limitPixels = app.config().limits().maxSourcePixels();
         int width = (int) Math.sqrt(limitPixels * 1.5), height = (int) (limitPixels / width);
         byte[] source = Encoder.encode(SyntheticPhoto.of(width, height), ImageFormat.JPEG, 90);
-        long rssLimit = Runtime.getRuntime().maxMemory() + app.config().limits().modelMemoryBytes() + JVM_ALLOWANCE;
+        // the native memory of encoding the largest LR (libwebp's, one large encode at a time) is budgeted too
+        long rssLimit = Runtime.getRuntime().maxMemory() + app.config().limits().modelMemoryBytes() + JVM_ALLOWANCE
+                + app.lrCodec().encodeNativeBytes(limitPixels / 4);
         System.out.printf(Locale.ROOT, "soak: %d s, sources %dx%d (%.1f MP, %d KiB JPEG), resident limit %d MiB%n",
                 (long) seconds, width, height, width * (double) height / 1e6, source.length >> 10, rssLimit >> 20);
 

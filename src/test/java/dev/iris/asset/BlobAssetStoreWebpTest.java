@@ -109,6 +109,17 @@ class BlobAssetStoreWebpTest {
         assertArrayEquals(random(65, 50, 4).rgb(), webp().read(webp().find(CAT).orElseThrow()).lr().rgb());
     }
 
+    @Test
+    void put_ofAnLrWiderThanWebpAllows_storesItAsPng_andRecodeKeepsIt() throws IOException {
+        Rgb8Image wide = random(16_400, 2, 5); // WebP holds no side over 16383 pixels
+        AssetMeta stored = webp().put(draft("cat", 32_800, 4), wide);
+        assertEquals("png", stored.codec());
+        assertArrayEquals(wide.rgb(), webp().read(stored).lr().rgb());
+        Recoding kept = webp().recode(CAT);
+        assertEquals(new Recoding.Kept(stored, diskBytes(), "its LR of 16400x2 does not fit webp"), kept);
+        assertEquals(List.of("cat." + stored.version() + ".lr.png", "cat.json"), files());
+    }
+
     /**
      * A re-ingest (a put) and a migrate (a recode) of one PNG asset started together, many times over: whichever
      * commits first, the put's version is what remains, whole, with nothing else left behind. A recode that

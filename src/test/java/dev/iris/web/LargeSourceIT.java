@@ -72,9 +72,10 @@ class LargeSourceIT {
             done.set(true);
             sampler.join();
 
-            long allowed = Runtime.getRuntime().maxMemory() + MODEL_BUDGET + (512L << 20);
+            long lrEncode = iris.app().lrCodec().encodeNativeBytes((long) WIDTH * HEIGHT / (scale * scale));
+            long allowed = Runtime.getRuntime().maxMemory() + MODEL_BUDGET + lrEncode + (512L << 20);
             assertTrue(peakRss.get() <= allowed, "resident " + (peakRss.get() >> 20) + " MiB, more than heap + model "
-                    + "budget + JVM allowance = " + (allowed >> 20) + " MiB");
+                    + "budget + LR encoding + JVM allowance = " + (allowed >> 20) + " MiB");
             synchronized (servedStatuses) {
                 assertTrue(servedStatuses.size() > 10, "served only " + servedStatuses.size() + " times");
                 assertTrue(servedStatuses.stream().allMatch(s -> s == 200), servedStatuses.toString());
