@@ -115,8 +115,8 @@ final class BenchReport {
                     r.peakWasReset() ? "" : " (since start)", mib(r.rssPeakBytes() - r.rssBeforeBytes())));
         }
         md.append("\nHeap = Java objects only (the restored 8-bit image, decode buffers); the float tensors and "
-                + "ONNX Runtime's working memory are native and show up only in RSS. \"RSS after\" keeps ORT's CPU "
-                + "arena (`cpuArena` on, as served): the process keeps the peak of its largest run.\n\n");
+                + "ONNX Runtime's working memory are native and show up only in RSS. ORT's CPU arena is on and shrunk "
+                + "after each run, as served, so \"RSS after\" is what the process keeps once the runs are done.\n\n");
 
         md.append("**Arithmetic** (counted, not measured):\n\n| model | conv MACs per output pixel | GFLOP per output MP "
                 + "| params (formula / model.json) | widest feature map per output MP |\n|---|---|---|---|---|\n");
@@ -165,7 +165,7 @@ final class BenchReport {
                     + "re-read feature maps of up to %.0f MiB per output MP, far beyond the 1 MiB L2 per core and "
                     + "sharing the 32 MiB L3 with the trainings; memory traffic and per-operator overhead are the "
                     + "likely limit on a quiet machine. Memory: peak RSS grew by %s during 1-MP restores, which "
-                    + "ORT's arena then keeps. ", cost.widestConcatFloatsPerHrPixel() * 4 * 1e6 / (1 << 20),
+                    + "ORT's arena returns after each run. ", cost.widestConcatFloatsPerHrPixel() * 4 * 1e6 / (1 << 20),
                     mib(two.get().rssPeakBytes() - two.get().rssBeforeBytes())));
         }
         md.append("A profile of ORT per operator (`enable_profiling`) would confirm which operators dominate; "

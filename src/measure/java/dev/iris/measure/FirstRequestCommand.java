@@ -44,11 +44,23 @@ final class FirstRequestCommand {
     private static final String TOKEN = "first-request-bench";
     static final int WIDTH = 1600;
 
-    /** One source size's timings, ms; {@code NaN} where not measured. */
-    record Row(double megapixels, int width, int height, int sourceBytes, double ingestMs, long ingestRuns,
-            double afterIngestMs, long afterIngestRuns, double warmMs, double afterRestartMs,
-            long afterRestartRuns, double provisionalMs, String provisionalCacheControl, double windowIngestMs,
-            double windowFirstMs, long windowFirstRuns, ResizeBaselines.Times baselines) {}
+    /** One timed step: wall time, CPU time of the whole process (server included), model runs it caused. */
+    record Cell(double ms, double cpuMs, long runs) {
+        static final Cell NONE = new Cell(Double.NaN, Double.NaN, -1);
+
+        boolean measured() {
+            return !Double.isNaN(ms);
+        }
+    }
+
+    /**
+     * One source size. {@code full*}: the original size requested (the whole restore), measured where w=1600 fits
+     * in the LR and so never needs the model. {@code window*}: ingested where the source cache cannot keep the
+     * restore, for sources whose LR is wider than the measuring window.
+     */
+    record Row(double megapixels, int width, int height, int sourceBytes, Cell ingest, Cell afterIngest, Cell warm,
+            Cell afterRestart, Cell provisional, String provisionalCacheControl, Cell fullAfterIngest,
+            Cell fullAfterRestart, Cell windowIngest, Cell windowFirst, ResizeBaselines.Times baselines) {}
 
     static int run(Path configFile, Map<String, String> overrides, Path base, Path out, List<Double> sizes,
             String commandLine) throws Exception {
@@ -94,55 +106,61 @@ final class FirstRequestCommand {
         String name = "photo-" + width;
         String url = "/img/" + name + ".jpg?w=" + WIDTH;
         int scale = config.assets().demoScale();
-        double ingestMs, afterIngestMs, warmMs, afterRestartMs, provisionalMs;
-        long ingestRuns, afterIngestRuns, afterRestartRuns;
+        boolean fullToo = (long) WIDTH * scale <= width; // w=1600 is served from the LR: the full size restores
+        String fullUrl = "/img/" + name + ".jpg";
+        Cell ingest, afterIngest, warm, afterRestart, provisional, fullAfterIngest = Cell.NONE, fullAfterRestart = Cell.NONE;
         String provisionalCacheControl;
         try (Running iris = Running.start(config)) {
-            long t = System.nanoTime();
-            iris.ingest(name, source, scale);
-            ingestMs = ms(t);
-            ingestRuns = iris.modelRuns();
-            afterIngestMs = iris.timedGet(url).ms();
-            afterIngestRuns = iris.modelRuns() - ingestRuns;
-            warmMs = iris.timedGet(url).ms();
+            ingest = iris.step(() -> iris.ingest(name, source, scale));
+            afterIngest = iris.step(() -> iris.get(url));
+            warm = iris.step(() -> iris.get(url));
+            if (fullToo) {
+                fullAfterIngest = iris.step(() -> iris.get(fullUrl));
+            }
         }
         try (Running iris = Running.start(config)) {
-            afterRestartMs = iris.timedGet(url).ms();
-            afterRestartRuns = iris.modelRuns();
+            afterRestart = iris.step(() -> iris.get(url));
+            if (fullToo) {
+                fullAfterRestart = iris.step(() -> iris.get(fullUrl));
+            }
         }
-        Map<String, String> provisional = new HashMap<>(settings);
-        provisional.put("serving.restoreWaitMs", "0");
-        try (Running iris = Running.start(ConfigLoader.load(Optional.of(configFile), provisional, base))) {
-            Timed answer = iris.timedGet(url);
-            provisionalMs = answer.ms();
-            provisionalCacheControl = answer.cacheControl();
+        Map<String, String> waitNot = new HashMap<>(settings);
+        waitNot.put("serving.restoreWaitMs", "0");
+        String[] cacheControl = new String[1];
+        try (Running iris = Running.start(ConfigLoader.load(Optional.of(configFile), waitNot, base))) {
+            String provisionalUrl = fullToo ? fullUrl : url;
+            provisional = iris.step(() -> cacheControl[0] = iris.get(provisionalUrl));
+            provisionalCacheControl = cacheControl[0];
         }
-        double windowIngestMs = Double.NaN, windowFirstMs = Double.NaN;
-        long windowFirstRuns = -1;
+        Cell windowIngest = Cell.NONE, windowFirst = Cell.NONE;
         if (Math.ceil((double) width / scale) > 1024 || Math.ceil((double) height / scale) > 1024) {
             // a source cache whose eighth is smaller than this restore: the ingest restores its window only
             Map<String, String> small = new HashMap<>(settings);
             small.put("cache.sourceMaxBytes", Long.toString(3L * width * height * 8 - 1));
             try (Running iris = Running.start(ConfigLoader.load(Optional.of(configFile), small, base))) {
-                long t = System.nanoTime();
-                iris.ingest(name + "-window", source, scale);
-                windowIngestMs = ms(t);
-                long runs = iris.modelRuns();
-                windowFirstMs = iris.timedGet("/img/" + name + "-window.jpg?w=" + WIDTH).ms();
-                windowFirstRuns = iris.modelRuns() - runs;
+                windowIngest = iris.step(() -> iris.ingest(name + "-window", source, scale));
+                String first = "/img/" + name + "-window.jpg" + (fullToo ? "" : "?w=" + WIDTH);
+                windowFirst = iris.step(() -> iris.get(first));
             }
         }
         ResizeBaselines.Times baselines = ResizeBaselines.measure(sourceFile, WIDTH, scratch.dir());
-        return new Row(width * (double) height / 1e6, width, height, source.length, ingestMs, ingestRuns,
-                afterIngestMs, afterIngestRuns, warmMs, afterRestartMs, afterRestartRuns, provisionalMs,
-                provisionalCacheControl, windowIngestMs, windowFirstMs, windowFirstRuns, baselines);
+        return new Row(width * (double) height / 1e6, width, height, source.length, ingest, afterIngest, warm,
+                afterRestart, provisional, provisionalCacheControl, fullAfterIngest, fullAfterRestart, windowIngest,
+                windowFirst, baselines);
+    }
+
+    interface Step {
+        void run() throws Exception;
+    }
+
+    private static long cpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     private static double ms(long since) {
         return (System.nanoTime() - since) / 1e6;
     }
-
-    record Timed(double ms, int status, String cacheControl) {}
 
     /** An iris server on the scratch store, with an HTTP client. */
     private record Running(IrisApp app, IrisServer server, HttpClient http) implements AutoCloseable {
@@ -186,15 +204,23 @@ final class FirstRequestCommand {
             }
         }
 
-        Timed timedGet(String path) throws Exception {
+        /** Runs {@code step}, timing it in wall and CPU time and counting the model runs it caused. */
+        Cell step(Step step) throws Exception {
+            long runs = modelRuns();
+            long cpu = cpuNanos(), t = System.nanoTime();
+            step.run();
+            double ms = ms(t), cpuMs = (cpuNanos() - cpu) / 1e6;
+            return new Cell(ms, cpuMs, modelRuns() - runs);
+        }
+
+        /** GETs {@code path}, which must answer 200; returns its Cache-Control. */
+        String get(String path) throws Exception {
             HttpRequest request = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofMinutes(10)).build();
-            long t = System.nanoTime();
             HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-            double ms = ms(t);
             if (response.statusCode() != 200) {
                 throw new IllegalStateException(path + ": " + response.statusCode() + " " + new String(response.body()));
             }
-            return new Timed(ms, response.statusCode(), response.headers().firstValue("Cache-Control").orElse(""));
+            return response.headers().firstValue("Cache-Control").orElse("");
         }
 
         /** Model runs so far (ingests and restores): the count of {@code iris_model_run_seconds}, all outcomes. */

@@ -25,6 +25,8 @@ import java.util.List;
 final class ModelBench {
     private final OrtRuntime ort;
     private final int runs;
+    /** Run options of the sessions being measured, as IrisApp gives its runs. */
+    private java.util.Map<String, String> runConfig = java.util.Map.of();
 
     /** @param runs timed runs per operation after the warm-up (at least 5 for a meaningful median) */
     ModelBench(OrtRuntime ort, int runs) {
@@ -45,8 +47,9 @@ final class ModelBench {
         System.gc(); // start each setting from a collected heap, so its peak is its own
         boolean reset = ProcMemory.resetPeak();
         long rssBefore = ProcMemory.now().rssBytes();
-        SessionOptions options = SessionOptions.defaults().withIntraOpThreads(threads)
-                .withProvider(ExecutionProvider.cpu());
+        SessionOptions options = SessionOptions.defaults().withCpuArena(true).withIntraOpThreads(threads)
+                .withProvider(ExecutionProvider.cpu()); // as served, with runs shrinking the arena (runConfig)
+        runConfig = options.runConfig();
         long t0 = System.nanoTime();
         try (ModelPack pack = ModelPack.open(ort, modelDir, options)) {
             double openMs = (System.nanoTime() - t0) / 1e6;
@@ -85,7 +88,7 @@ final class ModelBench {
 
     /** Runs one model call with its own run control, like a request does. */
     private Rgb8Image run(java.util.function.Function<RunControl, Rgb8Image> call) {
-        try (RunControl control = ort.newRunControl()) {
+        try (RunControl control = ort.newRunControl(runConfig)) {
             return call.apply(control);
         }
     }

@@ -39,15 +39,16 @@ import java.util.stream.Stream;
  * version), which {@code iris bench} keeps. Not thread-safe; one per process.
  */
 final class ProfileCommand {
-    /** The settings iris serves with (arena off, no spinning, full optimisation) at {@code threads} threads. */
+    /** The settings iris serves with (arena on and shrunk after each run, no spinning, full optimisation). */
     private static SessionOptions served(int threads) {
-        return SessionOptions.defaults().withCpuArena(false).withIntraOpThreads(threads);
+        return SessionOptions.defaults().withCpuArena(true).withIntraOpThreads(threads);
     }
 
     /** A named session setting, with the run configuration entries each of its runs gets. */
     record Variant(String name, String meaning, SessionOptions options, Map<String, String> runConfig) {
+        /** Runs configured as iris configures them for these options ({@link SessionOptions#runConfig()}). */
         Variant(String name, String meaning, SessionOptions options) {
-            this(name, meaning, options, Map.of());
+            this(name, meaning, options, options.runConfig());
         }
     }
 
@@ -55,13 +56,12 @@ final class ProfileCommand {
     static List<Variant> variants(int threads, String only) {
         SessionOptions s = served(threads);
         List<Variant> all = List.of(
-                new Variant("served", "as iris serves: " + threads + " intra-op threads, arena off, no spinning, "
+                new Variant("served", "as iris serves: " + threads + " intra-op threads, CPU arena shrunk after "
+                        + "each run (run option memory.enable_memory_arena_shrinkage=cpu:0), no spinning, "
                         + "optimisation all", s),
+                new Variant("arena-off", "CPU arena off (as iris served before)", s.withCpuArena(false)),
+                new Variant("arena-kept", "CPU arena kept between runs (not shrunk)", s, Map.of()),
                 new Variant("spin", "idle pool threads spin", s.withSpinning(true)),
-                new Variant("arena", "CPU arena on", s.withCpuArena(true)),
-                new Variant("arena+shrink", "CPU arena on, shrunk after each run (run option "
-                        + "memory.enable_memory_arena_shrinkage=cpu:0)", s.withCpuArena(true),
-                        Map.of("memory.enable_memory_arena_shrinkage", "cpu:0")),
                 new Variant("extended", "optimisation extended (no layout transform to NCHWc)",
                         s.withOptimization(GraphOptimization.EXTENDED)),
                 new Variant("basic", "optimisation basic (no fusions)", s.withOptimization(GraphOptimization.BASIC)),
