@@ -17,15 +17,53 @@ public final class Resampler {
         if (width == inW && height == inH) {
             return source;
         }
+        return resample(source, width == inW ? null : Weights.of(inW, width, filter),
+                height == inH ? null : Weights.of(inH, height, filter), width, height);
+    }
+
+    /**
+     * The pixels {@code [x0, x0 + w) x [y0, y0 + h)} of {@code full} resized to {@code outWidth x outHeight}
+     * (exactly those of {@link #resize}), computed from {@code part} alone: the pixels of {@code full} from
+     * ({@code partX}, {@code partY}), which must hold every source pixel the region reads
+     * ({@link #sourceSpan}). Lets a model's tiles be resized one by one without the whole image in memory.
+     */
+    public static Rgb8Image resizeRegion(Rgb8Image part, int partX, int partY, int fullWidth, int fullHeight,
+            int outWidth, int outHeight, Filter filter, int x0, int y0, int w, int h) {
+        Weights wx = Weights.of(fullWidth, outWidth, filter);
+        Weights wy = Weights.of(fullHeight, outHeight, filter);
+        int[] sx = wx.taps(x0, x0 + w), sy = wy.taps(y0, y0 + h);
+        if (sx[0] < partX || sy[0] < partY || sx[1] > partX + part.width() || sy[1] > partY + part.height()) {
+            throw new IllegalArgumentException("the region [" + x0 + "," + (x0 + w) + ")x[" + y0 + "," + (y0 + h)
+                    + ") reads source pixels [" + sx[0] + "," + sx[1] + ")x[" + sy[0] + "," + sy[1]
+                    + ") outside the part at " + partX + "," + partY + " of " + part.width() + "x" + part.height());
+        }
+        return resample(part, wx.slice(x0, w, partX), wy.slice(y0, h, partY), w, h);
+    }
+
+    /**
+     * The source pixels {@code [from, to)} along one axis that outputs {@code [out0, out1)} of a resize from
+     * {@code inSize} to {@code outSize} read.
+     */
+    public static Span sourceSpan(int inSize, int outSize, Filter filter, int out0, int out1) {
+        int[] taps = Weights.of(inSize, outSize, filter).taps(out0, out1);
+        return new Span(taps[0], taps[1]);
+    }
+
+    /** A half-open range of pixels along one axis. */
+    public record Span(int from, int to) {}
+
+    /** Resizes with precomputed weights per axis ({@code null}: that axis keeps its size). */
+    private static Rgb8Image resample(Rgb8Image source, Weights wx, Weights wy, int width, int height) {
+        int inW = source.width();
+        int inH = source.height();
         boolean alpha = source.hasAlpha();
         int ch = alpha ? 4 : 3;
         // Pass 1: horizontal, every source row into a float buffer inH x width x ch (colour premultiplied).
         float[] mid;
-        if (width == inW) {
+        if (wx == null) {
             mid = toFloat(source);
         } else {
             mid = new float[inH * width * ch];
-            Weights wx = Weights.of(inW, width, filter);
             float[] row = new float[inW * ch];
             byte[] rgb = source.rgb();
             byte[] a = source.alpha();
@@ -42,11 +80,10 @@ public final class Resampler {
         // Pass 2: vertical, accumulating whole rows (contiguous, so the JIT can vectorise the inner loop).
         int rowLen = width * ch;
         float[] out;
-        if (height == inH) {
+        if (wy == null) {
             out = mid;
         } else {
             out = new float[height * rowLen];
-            Weights wy = Weights.of(inH, height, filter);
             for (int y = 0; y < height; y++) {
                 int o = y * rowLen;
                 int first = wy.first[y];

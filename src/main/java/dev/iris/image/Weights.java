@@ -89,6 +89,30 @@ final class Weights {
         return new Weights(first, count, weights, stride);
     }
 
+    /**
+     * The weights of outputs {@code [out0, out0 + n)} only, their taps counted from source pixel {@code in0}: the
+     * resize of a region of the output from a part of the source that starts at {@code in0}.
+     */
+    Weights slice(int out0, int n, int in0) {
+        int[] f = new int[n];
+        float[] w = new float[n * stride];
+        for (int i = 0; i < n; i++) {
+            f[i] = first[out0 + i] - in0;
+        }
+        System.arraycopy(weights, out0 * stride, w, 0, n * stride);
+        return new Weights(f, java.util.Arrays.copyOfRange(count, out0, out0 + n), w, stride);
+    }
+
+    /** The source pixels {@code [lo, hi)} that outputs {@code [out0, out1)} read. */
+    int[] taps(int out0, int out1) {
+        int lo = Integer.MAX_VALUE, hi = 0;
+        for (int i = out0; i < out1; i++) {
+            lo = Math.min(lo, first[i]);
+            hi = Math.max(hi, first[i] + count[i]);
+        }
+        return new int[] {lo, hi};
+    }
+
     static double kernel(Filter filter, double x) {
         x = Math.abs(x);
         return switch (filter) {

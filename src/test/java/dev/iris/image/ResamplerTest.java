@@ -212,4 +212,31 @@ class ResamplerTest {
     private static int[] rgbAt(Rgb8Image img, int x, int y) {
         return new int[] {img.sample(x, y, 0), img.sample(x, y, 1), img.sample(x, y, 2)};
     }
+
+    /** A region resized from the part of the source it reads is exactly that region of the whole resize. */
+    @ParameterizedTest
+    @EnumSource(Filter.class)
+    void resizeRegion_fromThePartItReads_equalsTheCropOfTheWholeResize(Filter filter) {
+        Rgb8Image full = Fixtures.synthetic(53, 41, (x, y) -> (x * 37 + y * 11) % 256 << 16 | (x * y) % 256 << 8
+                | (x ^ y) * 5 % 256);
+        int[][] cases = { // out size, region x0 y0 w h: enlarging, shrinking, both, and one axis kept
+                {131, 97, 40, 30, 50, 33}, {17, 13, 3, 4, 9, 6}, {120, 20, 0, 0, 120, 20}, {53, 90, 10, 70, 20, 20}};
+        for (int[] c : cases) {
+            Rgb8Image whole = Resampler.crop(Resampler.resize(full, c[0], c[1], filter), c[2], c[3], c[4], c[5]);
+            Resampler.Span xs = Resampler.sourceSpan(53, c[0], filter, c[2], c[2] + c[4]);
+            Resampler.Span ys = Resampler.sourceSpan(41, c[1], filter, c[3], c[3] + c[5]);
+            Rgb8Image part = Resampler.crop(full, xs.from(), ys.from(), xs.to() - xs.from(), ys.to() - ys.from());
+            Rgb8Image region = Resampler.resizeRegion(part, xs.from(), ys.from(), 53, 41, c[0], c[1], filter, c[2],
+                    c[3], c[4], c[5]);
+            assertArrayEquals(whole.rgb(), region.rgb(), filter + " " + java.util.Arrays.toString(c));
+        }
+    }
+
+    @Test
+    void resizeRegion_withAPartMissingTaps_isRefused() {
+        Rgb8Image full = Fixtures.synthetic(40, 40, (x, y) -> x * 6);
+        Rgb8Image part = Resampler.crop(full, 10, 10, 10, 10);
+        assertThrows(IllegalArgumentException.class, () -> Resampler.resizeRegion(part, 10, 10, 40, 40, 80, 80,
+                Filter.BICUBIC, 20, 20, 20, 20));
+    }
 }
