@@ -3,6 +3,8 @@ package dev.iris.app;
 import com.github.benmanes.caffeine.cache.stats.CacheStats;
 import dev.iris.asset.RestoredTier;
 import dev.iris.render.ImageCaches;
+import dev.iris.model.ArbitraryRescaler;
+import dev.iris.model.RescaleModel;
 import dev.iris.model.Rescaler;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -45,13 +47,18 @@ final class Health {
         return out;
     }
 
-    private static Map<String, Object> model(Rescaler rescaler) {
+    private static Map<String, Object> model(RescaleModel model) {
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("id", rescaler.pack().id());
-        out.put("scale", rescaler.scale());
-        out.put("provider", rescaler.pack().provider());
-        out.put("tileLr", rescaler.tileLr());
-        out.put("upSha256", rescaler.pack().card().upSha256());
+        out.put("id", model.pack().id());
+        out.put("family", model.pack().card().family().name().toLowerCase(java.util.Locale.ROOT));
+        switch (model) {
+            case Rescaler fixed -> out.put("scale", fixed.scale());
+            case ArbitraryRescaler any -> out.put("scales", List.of(any.pack().card().minScale(),
+                    any.pack().card().maxScale()));
+        }
+        out.put("provider", model.pack().provider());
+        out.put("tileLr", model.tileLr());
+        out.put("upSha256", model.pack().card().upSha256());
         return out;
     }
 

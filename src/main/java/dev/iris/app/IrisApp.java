@@ -7,6 +7,7 @@ import dev.iris.asset.BlobStore;
 import dev.iris.asset.IngestJobs;
 import dev.iris.asset.Ingester;
 import dev.iris.asset.LrCodec;
+import dev.iris.asset.LrTarget;
 import dev.iris.asset.RestoredTier;
 import dev.iris.asset.S3Bucket;
 import dev.iris.asset.RestoreKeeper;
@@ -15,6 +16,7 @@ import dev.iris.image.DecodeLimits;
 import dev.iris.model.ModelException;
 import dev.iris.model.ModelRegistry;
 import dev.iris.model.ModelRunner;
+import dev.iris.model.Scale;
 import dev.iris.ort.ExecutionProvider;
 import dev.iris.ort.OrtRuntime;
 import dev.iris.ort.RunControl;
@@ -252,7 +254,8 @@ public final class IrisApp implements IrisServices, AutoCloseable {
                             .filter(meta -> demoNetwork.map(meta.modelSha256()::equalsIgnoreCase).orElse(true))
                             .isEmpty())
                     .map(f -> {
-                        ingestFile(f, config.assets().demoScale(), Optional.empty(), renderer);
+                        ingestFile(f, new LrTarget.Factors(Scale.uniform(config.assets().demoScale())),
+                                Optional.empty(), renderer);
                         LOG.log(Level.INFO, "ingested demo image {0}", f.getFileName());
                         return ImageFiles.assetName(f).value();
                     })
@@ -269,16 +272,22 @@ public final class IrisApp implements IrisServices, AutoCloseable {
      *
      * @throws IllegalStateException if no model is loaded
      */
-    public dev.iris.asset.AssetMeta ingestFile(Path file, int scale, Optional<String> modelId) {
-        return ingestFile(file, scale, modelId, RestoreKeeper.NONE);
+    public dev.iris.asset.AssetMeta ingestFile(Path file, LrTarget target, Optional<String> modelId) {
+        return ingestFile(file, target, modelId, RestoreKeeper.NONE);
     }
 
-    private dev.iris.asset.AssetMeta ingestFile(Path file, int scale, Optional<String> modelId, RestoreKeeper keeper) {
+    /** As {@link #ingestFile(Path, LrTarget, Optional)} at a fixed integer scale. */
+    public dev.iris.asset.AssetMeta ingestFile(Path file, int scale, Optional<String> modelId) {
+        return ingestFile(file, new LrTarget.Factors(Scale.uniform(scale)), modelId, RestoreKeeper.NONE);
+    }
+
+    private dev.iris.asset.AssetMeta ingestFile(Path file, LrTarget target, Optional<String> modelId,
+            RestoreKeeper keeper) {
         Ingester ing = ingester().orElseThrow(() -> new IllegalStateException(
                 "cannot ingest: no model is loaded (" + modelProblem.orElse("none configured") + ")"));
         AssetName name = ImageFiles.assetName(file);
         try (var control = newRunControl()) {
-            return ing.ingest(new Ingester.Request(name, Files.readAllBytes(file), scale, modelId), control, keeper);
+            return ing.ingest(new Ingester.Request(name, Files.readAllBytes(file), target, modelId), control, keeper);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);
         }

@@ -1,5 +1,6 @@
 package dev.iris.asset;
 
+import dev.iris.model.Scale;
 import java.time.Instant;
 import java.util.OptionalLong;
 
@@ -12,8 +13,11 @@ import java.util.OptionalLong;
  *                       recorded reads as {@code "png"}
  * @param width          the original image's width, before any padding
  * @param height         the original image's height
- * @param lrWidth        the stored LR's width: {@code ceil(width / scale)}
- * @param lrHeight       the stored LR's height
+ * @param lrWidth        the stored LR's width: {@code ceil(width / scale)} for the fixed-scale models (the original
+ *                       padded to a multiple of the scale), {@code round(width / scale)} for the arbitrary-scale one
+ * @param lrHeight       the stored LR's height, likewise
+ * @param scale          the original's size over the LR's per axis: the fixed model's factor, or for the
+ *                       arbitrary-scale family the exact ratios {@code width / lrWidth}, {@code height / lrHeight}
  * @param modelSha256    SHA-256 of the restoring network ({@code up.onnx}) the LR was made for
  * @param sourceSha256   SHA-256 of the uploaded file
  * @param hasAlpha       whether an alpha plane is stored (downscaled conventionally, never through the model)
@@ -24,16 +28,24 @@ import java.util.OptionalLong;
  *                       (unknown) in metadata written before iris recorded it
  * @param sourceBytes    the uploaded file's size; empty (unknown) in metadata written before iris recorded it
  */
-public record AssetMeta(String name, String version, String codec, int width, int height, int lrWidth, int lrHeight, int scale,
-        String modelId, String modelSha256, String sourceSha256, boolean hasAlpha, Instant created,
+public record AssetMeta(String name, String version, String codec, int width, int height, int lrWidth, int lrHeight,
+        Scale scale, String modelId, String modelSha256, String sourceSha256, boolean hasAlpha, Instant created,
         double roundTripPsnrY, OptionalLong storedBytes, OptionalLong sourceBytes) {
 
     /** Metadata whose byte counts are unknown: a draft for {@link AssetStore#put}, or metadata from before them. */
     public AssetMeta(String name, String version, String codec, int width, int height, int lrWidth, int lrHeight,
-            int scale, String modelId, String modelSha256, String sourceSha256, boolean hasAlpha, Instant created,
+            Scale scale, String modelId, String modelSha256, String sourceSha256, boolean hasAlpha, Instant created,
             double roundTripPsnrY) {
         this(name, version, codec, width, height, lrWidth, lrHeight, scale, modelId, modelSha256, sourceSha256,
                 hasAlpha, created, roundTripPsnrY, OptionalLong.empty(), OptionalLong.empty());
+    }
+
+    /** As the draft constructor, at a fixed integer scale. */
+    public AssetMeta(String name, String version, String codec, int width, int height, int lrWidth, int lrHeight,
+            int scale, String modelId, String modelSha256, String sourceSha256, boolean hasAlpha, Instant created,
+            double roundTripPsnrY) {
+        this(name, version, codec, width, height, lrWidth, lrHeight, Scale.uniform(scale), modelId, modelSha256,
+                sourceSha256, hasAlpha, created, roundTripPsnrY);
     }
 
     /** This metadata with {@code storedBytes} set; everything else unchanged. */

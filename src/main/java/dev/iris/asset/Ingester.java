@@ -8,7 +8,8 @@ import dev.iris.image.Quality;
 import dev.iris.image.Resampler;
 import dev.iris.image.Rgb8Image;
 import dev.iris.model.ModelRegistry;
-import dev.iris.model.Rescaler;
+import dev.iris.model.RescaleModel;
+import dev.iris.model.Scale;
 import dev.iris.ort.RunControl;
 import java.time.Clock;
 import java.util.Optional;
@@ -36,29 +37,16 @@ public final class Ingester {
     /** LR side of the window the round trip is measured on, for images larger than it. */
     static final int MEASURED_LR = 1024;
 
-    /** What to ingest: the bytes as uploaded, the scale, and optionally a model id (else the default for the scale). */
-    public record Request(AssetName name, byte[] source, int scale, Optional<String> modelId) {
-        public Request {
-            if (scale != 2 && scale != 4) {
-                throw new IngestException("expected 2 or 4 for scale, got " + scale);
-            }
+    /** What to ingest: the bytes as uploaded, the LR asked for, and optionally a model id (else the default). */
+    public record Request(AssetName name, byte[] source, LrTarget target, Optional<String> modelId) {
+        /** At a fixed integer scale on both axes. */
+        public Request(AssetName name, byte[] source, int scale, Optional<String> modelId) {
+            this(name, source, new LrTarget.Factors(Scale.uniform(scale)), modelId);
         }
     }
 
-    /**
-     * The scale an ingest asks for, as typed (command line, query parameter): the one place that says which scales
-     * exist.
-     *
-     * @throws IngestException with a one-line reason quoting {@code text}
-     */
-    public static int parseScale(String text) {
-        return switch (text) {
-            case "2" -> 2;
-            case "4" -> 4;
-            default -> throw new IngestException("expected 2 or 4 for scale, got \""
-                    + text.substring(0, Math.min(text.length(), 32)).replaceAll("[^ -~]|\"", "?") + "\"");
-        };
-    }
+    /** The model an ingest runs and the LR it makes. */
+    private record Plan(RescaleModel model, int lrWidth, int lrHeight) {}
 
     /**
      * Ingests {@code request} and returns the stored metadata; the restore made to measure it is dropped (see
@@ -79,26 +67,31 @@ public final class Ingester {
      * {@link #ingest(Request, RunControl)}; nothing is kept unless the version was stored.
      */
     public AssetMeta ingest(Request request, RunControl control, RestoreKeeper keeper) {
-        Rescaler rescaler = chooseModel(request);
+        request.modelId().ifPresent(this::model); // an unknown model fails before the decode
         Rgb8Image hr = Decoder.decode(request.source(), limits);
-        Rgb8Image rgbLr = rescaler.downscale(hr, control);
+        Plan plan = plan(request, hr.width(), hr.height());
+        RescaleModel model = plan.model();
+        Rgb8Image rgbLr = model.downscale(hr, plan.lrWidth(), plan.lrHeight(), control);
         Rgb8Image lr = hr.hasAlpha()
                 ? rgbLr.withAlpha(Resampler.resize(hr, rgbLr.width(), rgbLr.height(), Filter.AREA).alpha())
                 : rgbLr;
-        Window window = Window.centre(lr.width(), lr.height());
-        Rgb8Image rgb = hr.withoutAlpha();
-        Optional<Rgb8Image> whole = window.coversAll(lr) || keeper.wantsWhole(3L * hr.width() * hr.height())
-                ? Optional.of(rescaler.restore(rgbLr, hr.width(), hr.height(), control))
-                : Optional.empty();
-        double psnr = whole.map(restored -> window.psnrY(rgb, restored, 0, 0, rescaler.scale()))
-                .orElseGet(() -> windowPsnrY(rgb, rgbLr, window, rescaler, control));
+        Scale scale = model.scaleOf(hr.width(), hr.height(), lr.width(), lr.height());
+        RescaleModel.Region window = measuredWindow(hr.width(), hr.height(), scale);
+        boolean whole = window.width() == hr.width() && window.height() == hr.height()
+                || keeper.wantsWhole(3L * hr.width() * hr.height());
+        Rgb8Image restored = model.restore(rgbLr, hr.width(), hr.height(),
+                whole ? RescaleModel.Region.all(hr.width(), hr.height()) : window, control);
+        Rgb8Image original = hr.withoutAlpha();
+        double psnr = psnrY(crop(original, window), whole ? crop(restored, window) : restored, scale);
         AssetMeta draft = new AssetMeta(request.name().value(), "", "", hr.width(), hr.height(), lr.width(),
-                lr.height(), rescaler.scale(), rescaler.pack().id(), rescaler.pack().card().upSha256(),
+                lr.height(), scale, model.pack().id(), model.pack().card().upSha256(),
                 Sha256.hex(request.source()), hr.hasAlpha(), clock.instant(), psnr, OptionalLong.empty(),
                 OptionalLong.of(request.source().length));
         AssetMeta stored = store.put(draft, lr);
         // lr is stored losslessly, alpha and all: the pixels a reader of this version gets
-        whole.ifPresent(restored -> keep(keeper, stored, lr, restored));
+        if (whole) {
+            keep(keeper, stored, lr, restored);
+        }
         return stored;
     }
 
@@ -112,64 +105,51 @@ public final class Ingester {
     }
 
     /**
-     * The part of the image the round trip is measured on, in LR pixels: the centre {@value #MEASURED_LR} pixels on
-     * each side, or the whole LR when it is no larger. The window keeps a 50 MP ingest from costing a second
-     * full-size model run only to measure it.
+     * The part of the original the round trip is measured on: the centre {@value #MEASURED_LR} LR pixels' worth on
+     * each side, or all of it when it is no larger. The window keeps a 50 MP ingest from costing a second full-size
+     * model run only to measure it.
      */
-    private record Window(int x0, int y0, int width, int height) {
-        static Window centre(int lrWidth, int lrHeight) {
-            int w = Math.min(MEASURED_LR, lrWidth), h = Math.min(MEASURED_LR, lrHeight);
-            return new Window((lrWidth - w) / 2, (lrHeight - h) / 2, w, h);
-        }
+    static RescaleModel.Region measuredWindow(int width, int height, Scale scale) {
+        int w = (int) Math.min(width, Math.round(MEASURED_LR * scale.x()));
+        int h = (int) Math.min(height, Math.round(MEASURED_LR * scale.y()));
+        return new RescaleModel.Region((width - w) / 2, (height - h) / 2, w, h);
+    }
 
-        boolean coversAll(Rgb8Image lr) {
-            return width == lr.width() && height == lr.height();
-        }
-
-        /**
-         * PSNR-Y of this window of {@code restored} against the same window of {@code hr}, where {@code restored}
-         * starts at LR pixel ({@code atX}, {@code atY}) of the image; HR columns and rows past the original (the
-         * LR's padding) are left out.
-         */
-        double psnrY(Rgb8Image hr, Rgb8Image restored, int atX, int atY, int s) {
-            int hrW = Math.min(width * s, hr.width() - x0 * s), hrH = Math.min(height * s, hr.height() - y0 * s);
-            return Ingester.psnrY(Resampler.crop(hr, x0 * s, y0 * s, hrW, hrH),
-                    Resampler.crop(restored, (x0 - atX) * s, (y0 - atY) * s, hrW, hrH), s);
-        }
+    private static Rgb8Image crop(Rgb8Image image, RescaleModel.Region r) {
+        return r.width() == image.width() && r.height() == image.height() ? image
+                : Resampler.crop(image, r.x(), r.y(), r.width(), r.height());
     }
 
     /**
-     * PSNR-Y of the model's restore of {@code window} alone, restored with the network's receptive radius as
-     * context so that its pixels are those of a whole-image restore.
+     * PSNR-Y with the usual border of the scale's width (rounded up), narrowed for images too thin to leave anything
+     * inside.
      */
-    private static double windowPsnrY(Rgb8Image hr, Rgb8Image lr, Window window, Rescaler rescaler,
-            RunControl control) {
-        int s = rescaler.scale();
-        int margin = rescaler.pack().card().receptiveRadiusLr().orElse(MEASURED_LR / 8);
-        int cx0 = Math.max(0, window.x0() - margin), cy0 = Math.max(0, window.y0() - margin);
-        int cx1 = Math.min(lr.width(), window.x0() + window.width() + margin);
-        int cy1 = Math.min(lr.height(), window.y0() + window.height() + margin);
-        Rgb8Image context = Resampler.crop(lr, cx0, cy0, cx1 - cx0, cy1 - cy0);
-        Rgb8Image restored = rescaler.restore(context, context.width() * s, context.height() * s, control);
-        return window.psnrY(hr, restored, cx0, cy0, s);
+    private static double psnrY(Rgb8Image reference, Rgb8Image test, Scale scale) {
+        int border = (int) Math.ceil(Math.max(scale.x(), scale.y()));
+        return Quality.psnrY(reference, test, Math.min(border, (Math.min(reference.width(), reference.height()) - 1) / 2));
     }
 
-    /** PSNR-Y with the usual border of one scale's width, narrowed for images too thin to leave anything inside. */
-    private static double psnrY(Rgb8Image reference, Rgb8Image test, int scale) {
-        return Quality.psnrY(reference, test, Math.min(scale, (Math.min(reference.width(), reference.height()) - 1) / 2));
+    private RescaleModel model(String id) {
+        return models.byId(id).orElseThrow(() -> new IngestException("unknown model " + id));
     }
 
-    private Rescaler chooseModel(Request request) {
-        if (request.modelId().isPresent()) {
-            Rescaler rescaler = models.byId(request.modelId().get()).orElseThrow(() -> new IngestException(
-                    "unknown model " + request.modelId().get()));
-            if (rescaler.scale() != request.scale()) {
-                throw new IngestException("model " + rescaler.pack().id() + " is x" + rescaler.scale()
-                        + ", not x" + request.scale());
-            }
-            return rescaler;
+    /** The model and LR size for {@code request} on a {@code width x height} original. */
+    private Plan plan(Request request, int width, int height) {
+        Scale scale = switch (request.target()) {
+            case LrTarget.Factors f -> f.scale();
+            case LrTarget.Width w -> w.scaleFor(width);
+        };
+        RescaleModel model = request.modelId().map(this::model)
+                .orElseGet(() -> models.forScale(scale).orElseThrow(() -> new IngestException(
+                        "no model loaded makes scale " + scale)));
+        if (!model.makes(scale)) {
+            throw new IngestException("model " + model.pack().id() + " makes scale " + model.scales() + ", not "
+                    + scale);
         }
-        return models.forScale(request.scale()).orElseThrow(() -> new IngestException(
-                "no model for scale " + request.scale()));
+        int[] size = model.lrSize(width, height, scale);
+        if (request.target() instanceof LrTarget.Width w) {
+            size[0] = w.lrWidth(); // exactly as asked; the scale above came from it
+        }
+        return new Plan(model, size[0], size[1]);
     }
 }

@@ -3,6 +3,7 @@ package dev.iris.asset;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.iris.model.Scale;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.OptionalLong;
@@ -46,12 +47,16 @@ final class MetaJson {
                 .put("height", meta.height())
                 .put("lrWidth", meta.lrWidth())
                 .put("lrHeight", meta.lrHeight())
-                .put("scale", meta.scale())
+                .put("scaleX", meta.scale().x())
+                .put("scaleY", meta.scale().y())
                 .put("modelId", meta.modelId())
                 .put("modelSha256", meta.modelSha256())
                 .put("sourceSha256", meta.sourceSha256())
                 .put("alpha", meta.hasAlpha() ? "plane" : "none")
                 .put("created", meta.created().toString());
+        if (meta.scale().x() == meta.scale().y()) { // as metadata had it before scales could differ per axis
+            writeScale(node, meta.scale().x());
+        }
         if (Double.isFinite(meta.roundTripPsnrY())) {
             node.put("roundTripPsnrY", Math.round(meta.roundTripPsnrY() * 1000) / 1000.0);
         } else {
@@ -71,11 +76,30 @@ final class MetaJson {
         return new AssetMeta(
                 text(n, "name"), text(n, "version"), n.has("codec") ? text(n, "codec") : PngLrCodec.ID,
                 n.path("width").asInt(), n.path("height").asInt(),
-                n.path("lrWidth").asInt(), n.path("lrHeight").asInt(), n.path("scale").asInt(),
+                n.path("lrWidth").asInt(), n.path("lrHeight").asInt(), scale(n),
                 text(n, "modelId"), text(n, "modelSha256"), text(n, "sourceSha256"),
                 "plane".equals(n.path("alpha").asText()), Instant.parse(text(n, "created")),
                 n.path("roundTripPsnrY").isNumber() ? n.path("roundTripPsnrY").asDouble() : Double.POSITIVE_INFINITY,
                 count(n, "storedBytes"), count(n, "sourceBytes"));
+    }
+
+    private static void writeScale(ObjectNode node, double scale) {
+        if (scale == Math.rint(scale)) {
+            node.put("scale", (int) scale);
+        } else {
+            node.put("scale", scale);
+        }
+    }
+
+    /** Both axes' scales; metadata from before they could differ has one {@code scale}. */
+    private static Scale scale(JsonNode n) throws IOException {
+        double x = n.has("scaleX") ? n.path("scaleX").asDouble() : n.path("scale").asDouble();
+        double y = n.has("scaleY") ? n.path("scaleY").asDouble() : n.path("scale").asDouble();
+        try {
+            return new Scale(x, y);
+        } catch (IllegalArgumentException e) {
+            throw new IOException("field scale is not a positive scale");
+        }
     }
 
     private static OptionalLong count(JsonNode node, String field) throws IOException {

@@ -14,12 +14,33 @@ import java.util.OptionalInt;
  * metrics), which stays in the file.
  *
  * @param id         stable identifier, also the directory name
- * @param scale      the downscaling factor: 2 or 4
+ * @param family     which contract the graphs follow ({@code architecture.family}), so which implementation runs them
+ * @param scale      the integer factor between the graphs' HR and LR: 2 or 4 (for IRN the asset's scale; for the
+ *                   arbitrary-scale family its core's, {@code architecture.core_scale})
+ * @param minScale   the smallest scale the pack makes on either axis (IRN: {@code scale})
+ * @param maxScale   the largest (IRN: {@code scale})
  * @param downSha256 SHA-256 of {@code down.onnx} ({@code onnx.down.sha256}), checked at load
  * @param upSha256   SHA-256 of {@code up.onnx} ({@code onnx.up.sha256}), checked at load
  * @param blocksPerLevel invertible blocks per Haar level ({@code architecture.blocks_per_level}); empty if unknown
  */
-public record ModelCard(String id, int scale, String downSha256, String upSha256, List<Integer> blocksPerLevel) {
+public record ModelCard(String id, Family family, int scale, double minScale, double maxScale, String downSha256,
+        String upSha256, List<Integer> blocksPerLevel) {
+    /** The model families iris runs. */
+    public enum Family {
+        /** Invertible Rescaling Net at one integer scale: {@code hr -> lr} and {@code lr -> hr}. */
+        IRN,
+        /**
+         * One network for any scale in a range, per axis ({@code architecture.family} "iarn"): an integer-scale core
+         * conditioned on the scale (inputs {@code hr, scale} and {@code lr, scale}), with iris resampling around it.
+         */
+        IARN
+    }
+
+    /** An IRN card. */
+    public ModelCard(String id, int scale, String downSha256, String upSha256, List<Integer> blocksPerLevel) {
+        this(id, Family.IRN, scale, scale, scale, downSha256, upSha256, blocksPerLevel);
+    }
+
     /** Radius in pixels of one invertible block's inverse: H and G (5 convs each) on y1, then F (5 convs). */
     private static final int BLOCK_RADIUS = 10;
 
@@ -55,15 +76,40 @@ public record ModelCard(String id, int scale, String downSha256, String upSha256
             throw new ModelException(file + ": cannot read model card: " + firstLine(e.getMessage()), e);
         }
         String id = text(file, root, "id");
-        int scale = root.path("scale").asInt(0);
-        if (scale != 2 && scale != 4) {
-            throw new ModelException(file + ": field scale must be 2 or 4, got " + root.path("scale"));
+        JsonNode architecture = root.path("architecture");
+        Family family = "iarn".equals(architecture.path("family").asText()) ? Family.IARN : Family.IRN;
+        int scale;
+        double min, max;
+        if (family == Family.IRN) {
+            scale = integerScale(file, root.path("scale"), "scale");
+            min = max = scale;
+        } else {
+            scale = integerScale(file, architecture.path("core_scale"), "architecture.core_scale");
+            JsonNode range = architecture.path("scale_range");
+            min = range.path(0).asDouble(0);
+            max = range.path(1).asDouble(0);
+            if (range.size() != 2 || !(min > 1) || !(max >= min) || max > Scale.MAX) {
+                throw new ModelException(file + ": field architecture.scale_range must be [min, max] with 1 < min <= "
+                        + "max <= " + (int) Scale.MAX + ", got " + range);
+            }
+            if (!"bicubic".equals(architecture.path("resample").asText())) {
+                throw new ModelException(file + ": field architecture.resample must be \"bicubic\" (the resampler "
+                        + "iris has), got " + architecture.path("resample"));
+            }
         }
         JsonNode onnx = root.path("onnx");
         List<Integer> blocks = new ArrayList<>();
-        root.path("architecture").path("blocks_per_level").forEach(n -> blocks.add(n.asInt()));
-        return new ModelCard(id, scale, text(file, onnx.path("down"), "sha256", "onnx.down.sha256"),
+        architecture.path("blocks_per_level").forEach(n -> blocks.add(n.asInt()));
+        return new ModelCard(id, family, scale, min, max, text(file, onnx.path("down"), "sha256", "onnx.down.sha256"),
                 text(file, onnx.path("up"), "sha256", "onnx.up.sha256"), blocks);
+    }
+
+    private static int integerScale(Path file, JsonNode node, String field) {
+        int scale = node.asInt(0);
+        if (scale != 2 && scale != 4) {
+            throw new ModelException(file + ": field " + field + " must be 2 or 4, got " + node);
+        }
+        return scale;
     }
 
     private static String text(Path file, JsonNode node, String field) {

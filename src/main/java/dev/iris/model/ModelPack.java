@@ -35,9 +35,10 @@ public final class ModelPack implements AutoCloseable {
      */
     public static ModelPack open(OrtRuntime ort, Path dir, SessionOptions options) {
         ModelCard card = ModelCard.read(dir.resolve("model.json"));
-        Session down = openChecked(ort, dir.resolve("down.onnx"), card.downSha256(), options, "hr", "lr");
+        boolean conditioned = card.family() == ModelCard.Family.IARN; // takes the scale as a second input
+        Session down = openChecked(ort, dir.resolve("down.onnx"), card.downSha256(), options, "hr", conditioned, "lr");
         try {
-            Session up = openChecked(ort, dir.resolve("up.onnx"), card.upSha256(), options, "lr", "hr");
+            Session up = openChecked(ort, dir.resolve("up.onnx"), card.upSha256(), options, "lr", conditioned, "hr");
             return new ModelPack(dir, card, down, up);
         } catch (RuntimeException e) {
             down.close();
@@ -46,7 +47,7 @@ public final class ModelPack implements AutoCloseable {
     }
 
     private static Session openChecked(OrtRuntime ort, Path file, String sha256, SessionOptions options,
-            String input, String output) {
+            String input, boolean scaleInput, String output) {
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(file);
@@ -64,8 +65,15 @@ public final class ModelPack implements AutoCloseable {
             throw new ModelException(file + ": ONNX Runtime cannot load it: " + e.getMessage(), e);
         }
         try {
-            expect(file, "input", session.inputs().size() == 1 ? session.inputs().getFirst() : null, input);
-            expect(file, "output", session.outputs().size() == 1 ? session.outputs().getFirst() : null, output);
+            if (session.inputs().size() != (scaleInput ? 2 : 1)) {
+                throw new ModelException(file + ": expected the inputs " + (scaleInput ? input + " and scale" : input)
+                        + ", got " + session.inputs());
+            }
+            expect(file, "input", named(session, input), input, 4);
+            if (scaleInput) {
+                expect(file, "input", named(session, "scale"), "scale", 2);
+            }
+            expect(file, "output", session.outputs().size() == 1 ? session.outputs().getFirst() : null, output, 4);
             return session;
         } catch (RuntimeException e) {
             session.close();
@@ -73,9 +81,14 @@ public final class ModelPack implements AutoCloseable {
         }
     }
 
-    private static void expect(Path file, String role, TensorInfo info, String name) {
-        if (info == null || !info.name().equals(name) || info.rank() != 4) {
-            throw new ModelException(file + ": expected one " + role + " named " + name + " of rank 4, got " + info);
+    private static TensorInfo named(Session session, String name) {
+        return session.inputs().stream().filter(i -> i.name().equals(name)).findFirst().orElse(null);
+    }
+
+    private static void expect(Path file, String role, TensorInfo info, String name, int rank) {
+        if (info == null || !info.name().equals(name) || info.rank() != rank) {
+            throw new ModelException(file + ": expected an " + role + " named " + name + " of rank " + rank + ", got "
+                    + info);
         }
     }
 

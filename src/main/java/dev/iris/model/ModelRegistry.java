@@ -19,10 +19,10 @@ import java.util.stream.Stream;
  * every pack.
  */
 public final class ModelRegistry implements AutoCloseable {
-    private final Map<String, Rescaler> byId = new LinkedHashMap<>();
+    private final Map<String, RescaleModel> byId = new LinkedHashMap<>();
 
     private ModelRegistry(List<ModelPack> packs, int tileLr, long maxRunBytes) {
-        packs.forEach(pack -> byId.put(pack.id(), new Rescaler(pack, tileLr, maxRunBytes)));
+        packs.forEach(pack -> byId.put(pack.id(), RescaleModel.forPack(pack, tileLr, maxRunBytes)));
     }
 
     /**
@@ -73,16 +73,32 @@ public final class ModelRegistry implements AutoCloseable {
     }
 
     /** The model with {@code id}, if loaded. */
-    public Optional<Rescaler> byId(String id) {
+    public Optional<RescaleModel> byId(String id) {
         return Optional.ofNullable(byId.get(id));
     }
 
-    /** The first loaded model (in id order) of the given scale. */
+    /** The first loaded fixed-scale model (in id order) of the given scale. */
     public Optional<Rescaler> forScale(int scale) {
-        return byId.values().stream().filter(r -> r.scale() == scale).findFirst();
+        return byId.values().stream().filter(m -> m instanceof Rescaler r && r.scale() == scale)
+                .map(Rescaler.class::cast).findFirst();
     }
 
-    public Collection<Rescaler> all() {
+    /**
+     * The model an ingest at {@code scale} uses by default: the dedicated fixed-scale model for a uniform integer
+     * scale it makes, else the first arbitrary-scale model (in id order) whose range holds it.
+     */
+    public Optional<RescaleModel> forScale(Scale scale) {
+        return forScale(scale.integer()).<RescaleModel>map(m -> m)
+                .or(() -> byId.values().stream().filter(m -> m instanceof ArbitraryRescaler && m.makes(scale))
+                        .findFirst());
+    }
+
+    /** The fixed-scale (IRN) models, in id order: what the measurements written for them run. */
+    public List<Rescaler> fixedScale() {
+        return byId.values().stream().filter(Rescaler.class::isInstance).map(Rescaler.class::cast).toList();
+    }
+
+    public Collection<RescaleModel> all() {
         return byId.values();
     }
 

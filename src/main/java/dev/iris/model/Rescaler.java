@@ -2,32 +2,15 @@ package dev.iris.model;
 
 import dev.iris.image.Resampler;
 import dev.iris.image.Rgb8Image;
-import dev.iris.ort.FloatTensor;
 import dev.iris.ort.RunControl;
-import dev.iris.ort.RunResult;
-import java.lang.foreign.Arena;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 
 /**
- * Runs one model pack on images: the learned downscale that makes an asset's LR, and the restore that brings the
- * HR back. Thread-safe; all native memory of a call is freed before it returns.
+ * An IRN pack (fixed x2 or x4): the learned downscale that makes an asset's LR from the original reflect-padded to a
+ * multiple of the scale, and the restore that brings the original back. Runs in tiles ({@link TiledCore}).
  */
-public final class Rescaler {
-    /**
-     * Native memory one run of either graph holds at its peak, per HR pixel it covers, as iris runs them (ORT's CPU
-     * arena on, shrunk after each run). Measured on the shipped IRN graphs at 1024x1024 HR, one thread: 244 / 385
-     * bytes (x2 down / up), 272 / 345 (x4) with the arena off in ORT 1.30 from Python; through our binding (ORT 1.23.2,
-     * {@code iris profile --variants arena+shrink}) 238 / 310 (x2) and 229 / 283 (x4), the process's peak over its
-     * resident size before. Rounded up from the largest by about 15% for the allocator's overhead.
-     */
-    public static final long RUN_BYTES_PER_HR_PIXEL = 448;
-    /** The smallest tile worth running: below it the margins are nearly all of the work. */
-    private static final int MIN_TILE_LR = 16;
-
+public final class Rescaler implements RescaleModel {
     private final ModelPack pack;
-    private final int tileLr;
+    private final TiledCore core;
 
     /** Every image in one run, whatever its size: for measurements and as the reference tiles are tested against. */
     public Rescaler(ModelPack pack) {
@@ -43,165 +26,90 @@ public final class Rescaler {
      * @param tileLr      largest LR side run in one go (the configured minimum is the loader's, models.tileLr)
      * @param maxRunBytes native memory one run may hold: tiles shrink below {@code tileLr} until a tile with its
      *                    margins fits ({@link #RUN_BYTES_PER_HR_PIXEL})
-     *                    (never below {@value #MIN_TILE_LR}: a smaller budget is exceeded, with a warning)
      */
     public Rescaler(ModelPack pack, int tileLr, long maxRunBytes) {
-        if (tileLr < 1) {
-            throw new IllegalArgumentException("tile side must be positive, got " + tileLr);
+        if (pack.card().family() != ModelCard.Family.IRN) {
+            throw new IllegalArgumentException(pack.id() + " is not an IRN pack");
         }
         this.pack = pack;
-        this.tileLr = Math.min(tileLr, largestTileWithin(pack, maxRunBytes));
+        this.core = new TiledCore(pack, tileLr, maxRunBytes, RUN_BYTES_PER_HR_PIXEL, 0);
     }
 
-    /** The largest tile side whose run, margins included, stays within {@code maxRunBytes}. */
-    private static int largestTileWithin(ModelPack pack, long maxRunBytes) {
-        var radius = pack.card().receptiveRadiusLr();
-        if (maxRunBytes == Long.MAX_VALUE) {
-            return Integer.MAX_VALUE; // no budget: whole-image runs
-        }
-        if (radius.isEmpty()) {
-            System.getLogger(Rescaler.class.getName()).log(System.Logger.Level.WARNING, "model {0} states no "
-                    + "architecture, so it cannot be tiled: every image runs whole, whatever the memory budget",
-                    pack.id());
-            return Integer.MAX_VALUE;
-        }
-        long hrSide = (long) Math.sqrt((double) maxRunBytes / RUN_BYTES_PER_HR_PIXEL);
-        long tile = hrSide / pack.scale() - 2L * radius.getAsInt();
-        if (tile < MIN_TILE_LR) {
-            System.getLogger(Rescaler.class.getName()).log(System.Logger.Level.WARNING, "model {0}: a run of even a "
-                    + "{1}-pixel tile needs {2} MiB, more than the {3} MiB each run may have (limits.modelMemoryBytes "
-                    + "/ model runs): running {1}-pixel tiles over budget", pack.id(), MIN_TILE_LR,
-                    runBytes(pack, MIN_TILE_LR + 2 * radius.getAsInt()) >> 20, maxRunBytes >> 20);
-            return MIN_TILE_LR;
-        }
-        return (int) Math.min(Integer.MAX_VALUE, tile);
-    }
-
-    private static long runBytes(ModelPack pack, long lrSide) {
-        long hrSide = lrSide * pack.scale();
-        return hrSide * hrSide * RUN_BYTES_PER_HR_PIXEL;
-    }
-
-    /** The LR side one run covers at most, after any shrinking for the memory budget. */
-    public int tileLr() {
-        return tileLr;
-    }
-
+    @Override
     public ModelPack pack() {
         return pack;
     }
 
-    public int scale() {
-        return pack.scale();
+    @Override
+    public int tileLr() {
+        return core.tileLr();
     }
 
-    /**
-     * The 8-bit LR of {@code hr}: reflect-padded to a multiple of the scale, run through {@code down.onnx},
-     * rounded. Its size is {@code ceil(width / scale) x ceil(height / scale)}; alpha is not carried over.
-     *
-     * <p>Tiled as {@link #restore} is, so that the largest source the limits allow needs no more native memory
-     * than one tile: an HR crop of the tile plus the receptive radius on each side, of which only the tile's LR
-     * pixels are kept.
-     */
+    public int scale() {
+        return core.scale();
+    }
+
+    @Override
+    public boolean makes(Scale scale) {
+        return scale.integer() == scale();
+    }
+
+    @Override
+    public String scales() {
+        return Integer.toString(scale());
+    }
+
+    /** {@code ceil(width / scale) x ceil(height / scale)}: the original is padded up to a multiple of the scale. */
+    @Override
+    public int[] lrSize(int width, int height, Scale scale) {
+        int s = scale();
+        return new int[] {Math.ceilDiv(width, s), Math.ceilDiv(height, s)};
+    }
+
+    @Override
+    public Scale scaleOf(int width, int height, int lrWidth, int lrHeight) {
+        return Scale.uniform(scale());
+    }
+
+    /** The 8-bit LR of {@code hr}, reflect-padded to a multiple of the scale first. */
     public Rgb8Image downscale(Rgb8Image hr, RunControl control) {
         int s = scale();
         Rgb8Image padded = TensorCodec.reflectPad(hr, s);
-        int lrWidth = padded.width() / s, lrHeight = padded.height() / s;
-        if (untiled(lrWidth, lrHeight)) {
-            return downscaleWhole(padded, control);
-        }
-        byte[] out = new byte[3 * lrWidth * lrHeight];
-        for (Tile t : tiles(lrWidth, lrHeight)) {
-            Rgb8Image lrTile = downscaleWhole(Resampler.crop(padded, t.x0() * s, t.y0() * s, t.width() * s,
-                    t.height() * s), control);
-            int keepW = Math.min(tileLr, lrWidth - t.tx()), keepH = Math.min(tileLr, lrHeight - t.ty());
-            copyRows(lrTile, t.tx() - t.x0(), t.ty() - t.y0(), keepW, keepH, out, lrWidth, t.tx(), t.ty());
-        }
-        return Rgb8Image.opaque(lrWidth, lrHeight, out);
+        return core.downscale(padded.width() / s, padded.height() / s,
+                (x, y, w, h) -> Resampler.crop(padded, x, y, w, h), null, control);
     }
 
-    /**
-     * The HR restored from {@code lr} through {@code up.onnx} (z = 0), cropped to {@code width x height}
-     * (the original size, which padding at ingest may have rounded up).
-     *
-     * <p>An LR larger than the tile is restored tile by tile, each tile run with a margin of the network's
-     * receptive radius around it and only its centre kept, so the result equals a whole-image run while native
-     * memory stays bounded by the tile size (about {@value #RUN_BYTES_PER_HR_PIXEL} bytes per HR pixel a run covers).
-     */
-    public Rgb8Image restore(Rgb8Image lr, int width, int height, RunControl control) {
+    @Override
+    public Rgb8Image downscale(Rgb8Image hr, int lrWidth, int lrHeight, RunControl control) {
+        int[] expected = lrSize(hr.width(), hr.height(), Scale.uniform(scale()));
+        if (lrWidth != expected[0] || lrHeight != expected[1]) {
+            throw new IllegalArgumentException(pack.id() + " makes a " + expected[0] + "x" + expected[1] + " LR of "
+                    + hr.width() + "x" + hr.height() + ", not " + lrWidth + "x" + lrHeight);
+        }
+        return downscale(hr, control);
+    }
+
+    /** The window's pixels, from the tiles under it; the original is the LR's restore cropped (padding dropped). */
+    @Override
+    public Rgb8Image restore(Rgb8Image lr, int width, int height, Region window, RunControl control) {
         int s = scale();
-        if (width > lr.width() * s || height > lr.height() * s) {
-            throw new IllegalArgumentException("cannot restore " + width + "x" + height + " from a " + lr.width()
-                    + "x" + lr.height() + " LR at x" + s);
+        if (width > lr.width() * s || height > lr.height() * s || window.x() + window.width() > width
+                || window.y() + window.height() > height) {
+            throw new IllegalArgumentException("cannot restore " + window + " of " + width + "x" + height + " from a "
+                    + lr.width() + "x" + lr.height() + " LR at x" + s);
         }
-        if (untiled(lr.width(), lr.height())) {
-            return Resampler.crop(restoreWhole(lr, control), 0, 0, width, height);
-        }
-        byte[] out = new byte[3 * width * height];
-        for (Tile t : tiles(lr.width(), lr.height())) {
-            if (t.tx() * s >= width || t.ty() * s >= height) {
-                continue; // only padding of the original lies under this tile
-            }
-            Rgb8Image tile = restoreWhole(Resampler.crop(lr, t.x0(), t.y0(), t.width(), t.height()), control);
-            int keepW = Math.min(tileLr * s, width - t.tx() * s), keepH = Math.min(tileLr * s, height - t.ty() * s);
-            copyRows(tile, (t.tx() - t.x0()) * s, (t.ty() - t.y0()) * s, keepW, keepH, out, width, t.tx() * s,
-                    t.ty() * s);
-        }
-        return Rgb8Image.opaque(width, height, out);
-    }
-
-    /** Whether an LR of this size goes through the network in one run (small enough, or no known radius). */
-    private boolean untiled(int lrWidth, int lrHeight) {
-        return pack.card().receptiveRadiusLr().isEmpty() || (lrWidth <= tileLr && lrHeight <= tileLr);
-    }
-
-    /**
-     * A tile in LR pixels: it keeps {@code [tx, tx + tileLr) x [ty, ty + tileLr)} (clipped to the image) and is run
-     * over {@code [x0, x1) x [y0, y1)}, the same grown by the receptive radius.
-     */
-    private record Tile(int tx, int ty, int x0, int y0, int x1, int y1) {
-        int width() {
-            return x1 - x0;
-        }
-
-        int height() {
-            return y1 - y0;
-        }
-    }
-
-    private List<Tile> tiles(int lrWidth, int lrHeight) {
-        int margin = pack.card().receptiveRadiusLr().orElseThrow();
-        List<Tile> tiles = new ArrayList<>();
-        for (int ty = 0; ty < lrHeight; ty += tileLr) {
-            for (int tx = 0; tx < lrWidth; tx += tileLr) {
-                tiles.add(new Tile(tx, ty, Math.max(0, tx - margin), Math.max(0, ty - margin),
-                        Math.min(lrWidth, tx + tileLr + margin), Math.min(lrHeight, ty + tileLr + margin)));
-            }
-        }
-        return tiles;
-    }
-
-    private Rgb8Image downscaleWhole(Rgb8Image padded, RunControl control) {
-        try (Arena arena = Arena.ofConfined();
-                RunResult result = pack.down().run(Map.of("hr", TensorCodec.toTensor(padded, arena)), control)) {
-            return TensorCodec.toImage(result.tensor("lr"), padded.width() / scale(), padded.height() / scale());
-        }
-    }
-
-    private Rgb8Image restoreWhole(Rgb8Image lr, RunControl control) {
-        int s = scale();
-        try (Arena arena = Arena.ofConfined()) {
-            FloatTensor hr = FloatTensor.allocate(arena, 1, 3, (long) lr.height() * s, (long) lr.width() * s);
-            pack.up().runInto(Map.of("lr", TensorCodec.toTensor(lr, arena)), Map.of("hr", hr), control);
-            return TensorCodec.toImage(hr, lr.width() * s, lr.height() * s);
-        }
-    }
-
-    private static void copyRows(Rgb8Image from, int fromX, int fromY, int w, int h, byte[] to, int toWidth, int toX,
-            int toY) {
-        for (int y = 0; y < h; y++) {
-            System.arraycopy(from.rgb(), 3 * ((fromY + y) * from.width() + fromX), to, 3 * ((toY + y) * toWidth + toX),
-                    3 * w);
-        }
+        byte[] out = new byte[3 * window.width() * window.height()];
+        int wx1 = window.x() + window.width(), wy1 = window.y() + window.height();
+        core.restore(lr, window.x() / s, window.y() / s, Math.ceilDiv(wx1, s), Math.ceilDiv(wy1, s), null, control,
+                (t, hr) -> {
+                    // The tile's kept HR pixels, met with the window.
+                    int x0 = Math.max(t.tx() * s, window.x()), y0 = Math.max(t.ty() * s, window.y());
+                    int x1 = Math.min((t.tx() + t.keepW()) * s, wx1), y1 = Math.min((t.ty() + t.keepH()) * s, wy1);
+                    if (x1 > x0 && y1 > y0) {
+                        TiledCore.copyRows(hr, x0 - t.x0() * s, y0 - t.y0() * s, x1 - x0, y1 - y0, out,
+                                window.width(), x0 - window.x(), y0 - window.y());
+                    }
+                });
+        return Rgb8Image.opaque(window.width(), window.height(), out);
     }
 }

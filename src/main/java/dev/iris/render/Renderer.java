@@ -14,7 +14,7 @@ import dev.iris.image.Rgb8Image;
 import dev.iris.model.Futures;
 import dev.iris.model.ModelRegistry;
 import dev.iris.model.ModelRunner;
-import dev.iris.model.Rescaler;
+import dev.iris.model.RescaleModel;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.lang.System.Logger.Level;
@@ -85,7 +85,7 @@ public final class Renderer implements RestoreKeeper {
      */
     private Optional<EncodedImage> provisional(AssetMeta meta, ImageRequest request, Duration wait) {
         ResizePlan plan = plan(request, meta);
-        Optional<Rescaler> model = modelFor(meta);
+        Optional<RescaleModel> model = modelFor(meta);
         if (fitsInLr(plan, meta) || model.isEmpty()
                 || Futures.within(restoredAsync(meta, model.get()), wait, "restore of " + meta.name()).isPresent()) {
             return Optional.empty();
@@ -114,10 +114,8 @@ public final class Renderer implements RestoreKeeper {
     public EncodedImage bicubicBaseline(AssetMeta meta) {
         var key = new ImageCaches.RenderKey(meta.name(), meta.version(), "baseline=bicubic");
         return await(caches.encoded.get(key, () -> {
-            Rgb8Image lr = lr(meta);
-            int s = meta.scale();
-            Rgb8Image up = Resampler.resize(lr, lr.width() * s, lr.height() * s, Filter.BICUBIC);
-            return encode(Resampler.crop(up, 0, 0, meta.width(), meta.height()), ImageFormat.PNG, 100);
+            Rgb8Image up = enlarged(lr(meta), meta, Filter.BICUBIC);
+            return encode(up, ImageFormat.PNG, 100);
         }), "baseline of " + meta.name());
     }
 
@@ -135,7 +133,7 @@ public final class Renderer implements RestoreKeeper {
      * model's restore at the original size.
      */
     private Pixels pixelsFor(ResizePlan plan, AssetMeta meta) {
-        Optional<Rescaler> model = modelFor(meta);
+        Optional<RescaleModel> model = modelFor(meta);
         if (fitsInLr(plan, meta) || model.isEmpty()) {
             return new Pixels(lr(meta), planOnLr(plan, meta));
         }
@@ -144,26 +142,26 @@ public final class Renderer implements RestoreKeeper {
 
     /** Whether the output needs no more detail than the LR holds: the resize shrinks by at least the scale. */
     static boolean fitsInLr(ResizePlan plan, AssetMeta meta) {
-        return (long) plan.resizeWidth() * meta.scale() <= meta.width()
-                && (long) plan.resizeHeight() * meta.scale() <= meta.height();
+        return plan.resizeWidth() * meta.scale().x() <= meta.width()
+                && plan.resizeHeight() * meta.scale().y() <= meta.height();
     }
 
     /**
-     * {@code plan} (made against the original size) for the LR instead. The LR covers the original padded up to a
-     * multiple of the scale, so it is resized a little larger and the crop drops the padding.
+     * {@code plan} (made against the original size) for the LR instead. A fixed-scale LR covers the original padded
+     * up to a multiple of the scale, so it is resized a little larger and the crop drops the padding; an
+     * arbitrary-scale LR covers the original exactly ({@code lrWidth * scale.x == width}).
      */
     static ResizePlan planOnLr(ResizePlan plan, AssetMeta meta) {
-        int s = meta.scale();
-        int width = (int) Math.round((double) plan.resizeWidth() * meta.lrWidth() * s / meta.width());
-        int height = (int) Math.round((double) plan.resizeHeight() * meta.lrHeight() * s / meta.height());
+        int width = (int) Math.round(plan.resizeWidth() * meta.lrWidth() * meta.scale().x() / meta.width());
+        int height = (int) Math.round(plan.resizeHeight() * meta.lrHeight() * meta.scale().y() / meta.height());
         return new ResizePlan(Math.max(width, plan.resizeWidth()), Math.max(height, plan.resizeHeight()),
                 plan.cropX(), plan.cropY(), plan.cropWidth(), plan.cropHeight(), plan.padX(), plan.padY(),
                 plan.outWidth(), plan.outHeight());
     }
 
     /** The model that made this asset's LR, if loaded and unchanged since (same SHA-256 of up.onnx). */
-    private Optional<Rescaler> modelFor(AssetMeta meta) {
-        Optional<Rescaler> model = models.flatMap(m -> m.byId(meta.modelId()))
+    private Optional<RescaleModel> modelFor(AssetMeta meta) {
+        Optional<RescaleModel> model = models.flatMap(m -> m.byId(meta.modelId()))
                 .filter(r -> r.pack().card().upSha256().equalsIgnoreCase(meta.modelSha256()));
         if (model.isEmpty() && models.isPresent() && warnedOrphans.add(meta.name() + "@" + meta.version())) {
             LOG.log(Level.WARNING, "asset {0} was made by model {1} ({2}), which is not loaded: serving its LR "
@@ -177,12 +175,12 @@ public final class Renderer implements RestoreKeeper {
         return await(caches.sources.get(key, () -> store.read(meta).lr()), "read of " + meta.name());
     }
 
-    private Rgb8Image restored(AssetMeta meta, Rescaler model) {
+    private Rgb8Image restored(AssetMeta meta, RescaleModel model) {
         return await(restoredAsync(meta, model), "restore of " + meta.name());
     }
 
     /** The restore at the original size: cached, in flight, or started now. */
-    private CompletableFuture<Rgb8Image> restoredAsync(AssetMeta meta, Rescaler model) {
+    private CompletableFuture<Rgb8Image> restoredAsync(AssetMeta meta, RescaleModel model) {
         var key = new ImageCaches.SourceKey(meta.name(), meta.version(), ImageCaches.Kind.HR);
         return caches.sources.getAsync(key, () -> {
             Optional<Rgb8Image> kept = tier.find(meta); // restored before, by this node or another
@@ -227,9 +225,15 @@ public final class Renderer implements RestoreKeeper {
 
     /** The alpha plane, upscaled conventionally (it never goes through the model) and cropped to the original. */
     private static byte[] upscaledAlpha(Rgb8Image lr, AssetMeta meta) {
-        int s = meta.scale();
-        Rgb8Image up = Resampler.resize(lr, lr.width() * s, lr.height() * s, Filter.LANCZOS3);
-        return Resampler.crop(up, 0, 0, meta.width(), meta.height()).alpha();
+        return enlarged(lr, meta, Filter.LANCZOS3).alpha();
+    }
+
+    /** The LR enlarged by its scale with {@code filter}, cropped to the original (padding dropped). */
+    private static Rgb8Image enlarged(Rgb8Image lr, AssetMeta meta, Filter filter) {
+        int w = (int) Math.round(lr.width() * meta.scale().x()), h = (int) Math.round(lr.height() * meta.scale().y());
+        Rgb8Image up = Resampler.resize(lr, Math.max(w, meta.width()), Math.max(h, meta.height()), filter);
+        return up.width() == meta.width() && up.height() == meta.height() ? up
+                : Resampler.crop(up, 0, 0, meta.width(), meta.height());
     }
 
     private static EncodedImage encode(Rgb8Image image, ImageFormat format, int quality) {

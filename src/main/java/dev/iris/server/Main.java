@@ -5,6 +5,7 @@ import dev.iris.asset.AssetMeta;
 import dev.iris.asset.AssetStore;
 import dev.iris.asset.IngestException;
 import dev.iris.asset.Ingester;
+import dev.iris.asset.LrTarget;
 import dev.iris.config.ConfigException;
 import dev.iris.config.ConfigLoader;
 import dev.iris.config.IrisConfig;
@@ -31,7 +32,10 @@ public final class Main {
     private static final String USAGE = """
             usage: iris <command> [options]
               serve                                   start the server (http://localhost:8080/ by default)
-              ingest <file|dir> [--scale 2|4] [--model id]   store images as invertible-LR assets
+              ingest <file|dir> [--scale S|SX,SY | --lr-width W] [--model id]
+                                               store images as invertible-LR assets (scale 1.1 to 4 per
+                                               axis; x2 and x4 by the dedicated models, others by the
+                                               arbitrary-scale one; --lr-width: the LR's width)
               migrate                                 re-encode every stored LR into assets.lrCodec (webp),
                                                       pixel-identical, asset by asset; safe while serving
               help                                    this text
@@ -65,9 +69,9 @@ public final class Main {
                 positional.add(arg);
             }
         }
-        // "--scale 2" and "--model id" are also accepted as two words, as the ingest usage shows.
+        // "--scale 2", "--lr-width 1280" and "--model id" are also accepted as two words, as the ingest usage shows.
         for (int i = 0; i < positional.size() - 1; i++) {
-            if (List.of("--scale", "--model").contains(positional.get(i))) {
+            if (List.of("--scale", "--lr-width", "--model").contains(positional.get(i))) {
                 options.put(positional.get(i).substring(2), positional.remove(i + 1));
                 positional.remove(i--);
             }
@@ -78,9 +82,17 @@ public final class Main {
         return switch (command) {
             case "serve" -> serve(load(configFile, options, base));
             case "ingest" -> {
-                String scale = Optional.ofNullable(options.remove("scale")).orElse("2");
+                Optional<String> scale = Optional.ofNullable(options.remove("scale"));
+                Optional<String> lrWidth = Optional.ofNullable(options.remove("lr-width"));
                 Optional<String> model = Optional.ofNullable(options.remove("model"));
-                yield ingest(load(configFile, options, base), positional, scale, model);
+                LrTarget target;
+                try {
+                    target = LrTarget.parse(scale, lrWidth);
+                } catch (IngestException e) {
+                    System.err.println("iris: " + (lrWidth.isPresent() ? "--lr-width: " : "--scale: ") + e.getMessage());
+                    yield 2;
+                }
+                yield ingest(load(configFile, options, base), positional, target, model);
             }
             case "migrate" -> {
                 IrisConfig config = load(configFile, options, base);
@@ -125,16 +137,9 @@ public final class Main {
         }
     }
 
-    private static int ingest(IrisConfig config, List<String> paths, String scaleText, Optional<String> model) {
+    private static int ingest(IrisConfig config, List<String> paths, LrTarget target, Optional<String> model) {
         if (paths.isEmpty()) {
             System.err.print("iris: ingest needs a file or directory\n" + USAGE);
-            return 2;
-        }
-        int scale;
-        try {
-            scale = Ingester.parseScale(scaleText);
-        } catch (IngestException e) {
-            System.err.println("iris: --scale: " + e.getMessage());
             return 2;
         }
         try (IrisApp app = IrisApp.start(config)) {
@@ -142,8 +147,8 @@ public final class Main {
             int failures = 0;
             for (Path file : files(paths)) {
                 try {
-                    AssetMeta meta = app.ingestFile(file, scale, model);
-                    System.out.printf(Locale.ROOT, "%s -> %s (%dx%d, LR %dx%d, x%d %s, round trip %.2f dB)%n",
+                    AssetMeta meta = app.ingestFile(file, target, model);
+                    System.out.printf(Locale.ROOT, "%s -> %s (%dx%d, LR %dx%d, x%s %s, round trip %.2f dB)%n",
                             file, meta.name(), meta.width(), meta.height(), meta.lrWidth(), meta.lrHeight(),
                             meta.scale(), meta.modelId(), meta.roundTripPsnrY());
                 } catch (RuntimeException e) { // one bad file must not stop the rest

@@ -7,6 +7,7 @@ import dev.iris.asset.AssetMeta;
 import dev.iris.asset.AssetName;
 import dev.iris.asset.IngestJobs;
 import dev.iris.asset.Ingester;
+import dev.iris.asset.LrTarget;
 import dev.iris.model.Futures;
 import dev.iris.render.EncodedImage;
 import jakarta.servlet.ServletException;
@@ -115,12 +116,13 @@ public final class AdminServlet extends HttpServlet {
             throws IOException {
         IngestJobs jobs = services.ingestJobs().orElseThrow(() -> new IrisError.Unavailable(
                 "ingest is unavailable: no model is loaded", Duration.ofSeconds(60), null));
-        int scale = Ingester.parseScale(Optional.ofNullable(request.getParameter("scale")).orElse("2"));
+        LrTarget target = LrTarget.parse(Optional.ofNullable(request.getParameter("scale")),
+                Optional.ofNullable(request.getParameter("lrWidth")));
         if (body.length == 0) {
             throw new IrisError.BadRequest("empty body: send the image file as the request body");
         }
         IngestJobs.Job job = jobs.submit(
-                new Ingester.Request(name, body, scale, Optional.ofNullable(request.getParameter("model"))));
+                new Ingester.Request(name, body, target, Optional.ofNullable(request.getParameter("model"))));
         Optional<AssetMeta> meta = Futures.within(job.result(), services.config().limits().requestTimeout(),
                 "ingest of " + name);
         if (meta.isEmpty()) { // still running: the client polls the job instead of holding the connection
@@ -200,7 +202,12 @@ public final class AdminServlet extends HttpServlet {
         out.put("height", meta.height());
         out.put("lrWidth", meta.lrWidth());
         out.put("lrHeight", meta.lrHeight());
-        out.put("scale", meta.scale());
+        if (meta.scale().x() == meta.scale().y()) { // one number, as before scales could differ per axis
+            double s = meta.scale().x();
+            out.put("scale", s == Math.rint(s) ? (Object) (int) s : (Object) s);
+        }
+        out.put("scaleX", meta.scale().x());
+        out.put("scaleY", meta.scale().y());
         out.put("modelId", meta.modelId());
         out.put("modelSha256", meta.modelSha256());
         out.put("sourceSha256", meta.sourceSha256());

@@ -74,7 +74,7 @@ final class BenchCommand {
             ModelBench modelBench = new ModelBench(app.ort(), runs);
             List<ModelResult> models = new ArrayList<>();
             Map<String, IrnCost> costs = new LinkedHashMap<>();
-            for (Rescaler model : app.models().orElseThrow(() -> new ModelException("no model loaded")).all()) {
+            for (Rescaler model : app.models().orElseThrow(() -> new ModelException("no model loaded")).fixedScale()) {
                 IrnCost.of(model.pack().dir()).ifPresent(c -> costs.put(model.pack().id(), c));
                 for (int threads : new int[] {1, 2}) {
                     ModelResult r = modelBench.measure(model.pack().dir(), threads, hr);
@@ -88,7 +88,7 @@ final class BenchCommand {
             // 2. The server, with the demo originals ingested by the model of the configured demo scale.
             int scale = config.assets().demoScale();
             Rescaler serving = app.models().flatMap(m -> m.forScale(scale))
-                    .orElseGet(() -> app.models().orElseThrow().all().iterator().next());
+                    .orElseGet(() -> app.models().orElseThrow().fixedScale().getFirst());
             Map<String, Double> ingestMs = new LinkedHashMap<>();
             List<String> names = new ArrayList<>();
             for (Path photo : photos) {

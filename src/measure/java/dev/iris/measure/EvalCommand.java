@@ -33,6 +33,7 @@ final class EvalCommand {
         }
         try (IrisApp app = IrisApp.start(config)) {
             Rescaler model = modelId.flatMap(id -> app.models().flatMap(m -> m.byId(id)))
+                    .filter(Rescaler.class::isInstance).map(Rescaler.class::cast)
                     .or(() -> app.models().flatMap(m -> m.forScale(scale)))
                     .orElseThrow(() -> new ModelException("no model " + modelId.orElse("of scale " + scale)));
             List<EvalRow> rows = new ArrayList<>();

@@ -1,7 +1,7 @@
 package dev.iris.measure;
 
 import dev.iris.asset.IngestException;
-import dev.iris.asset.Ingester;
+import dev.iris.asset.LrTarget;
 import dev.iris.config.ConfigException;
 import dev.iris.config.ConfigLoader;
 import dev.iris.model.ModelException;
@@ -83,7 +83,7 @@ public final class Main {
             case "eval" -> {
                 int scale;
                 try {
-                    scale = Ingester.parseScale(Optional.ofNullable(options.remove("scale")).orElse("2"));
+                    scale = fixedScale(Optional.ofNullable(options.remove("scale")).orElse("2"));
                 } catch (IngestException e) {
                     System.err.println("iris: --scale: " + e.getMessage());
                     yield 2;
@@ -169,5 +169,14 @@ public final class Main {
                 yield 2;
             }
         };
+    }
+
+    /** eval measures the fixed-scale models: x2 or x4. */
+    private static int fixedScale(String text) {
+        int scale = LrTarget.parseScale(text).scale().integer();
+        if (scale != 2 && scale != 4) {
+            throw new IngestException("eval measures the fixed-scale models: expected 2 or 4, got " + text);
+        }
+        return scale;
     }
 }

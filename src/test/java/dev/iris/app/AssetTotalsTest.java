@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import dev.iris.model.Scale;
 import java.time.Instant;
 import java.util.OptionalLong;
 import java.util.Random;
@@ -81,7 +82,7 @@ class AssetTotalsTest {
     }
 
     private static AssetMeta draft(String name, long sourceBytes) {
-        return new AssetMeta(name, "", "", 40, 32, 0, 0, 2, "model", "abc123", "def456", false,
+        return new AssetMeta(name, "", "", 40, 32, 0, 0, Scale.uniform(2), "model", "abc123", "def456", false,
                 Instant.parse("2026-11-23T12:00:00Z"), 40.5, OptionalLong.empty(), OptionalLong.of(sourceBytes));
     }
 

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import dev.iris.model.Scale;
 import java.time.Instant;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
@@ -14,17 +15,17 @@ import org.junit.jupiter.api.Test;
 class MetaJsonTest {
     @Test
     void write_thenRead_roundTripsEveryField_includingTheCodec() throws IOException {
-        AssetMeta meta = new AssetMeta("cat", "0123456789abcdef", "png", 13, 10, 7, 5, 2, "model", "abc123",
+        AssetMeta meta = new AssetMeta("cat", "0123456789abcdef", "png", 13, 10, 7, 5, Scale.uniform(2), "model", "abc123",
                 "def456", true, Instant.parse("2026-11-23T12:00:00Z"), 40.5);
         assertEquals(meta, MetaJson.read(MetaJson.write(meta)));
-        AssetMeta exact = new AssetMeta("cat", "0123456789abcdef", "png", 13, 10, 7, 5, 2, "model", "abc123",
+        AssetMeta exact = new AssetMeta("cat", "0123456789abcdef", "png", 13, 10, 7, 5, Scale.uniform(2), "model", "abc123",
                 "def456", false, Instant.parse("2026-11-23T12:00:00Z"), Double.POSITIVE_INFINITY);
         assertEquals(exact, MetaJson.read(MetaJson.write(exact)));
     }
 
     @Test
     void write_thenRead_roundTripsTheByteCounts() throws IOException {
-        AssetMeta meta = new AssetMeta("cat", "0123456789abcdef", "webp", 13, 10, 7, 5, 2, "model", "abc123",
+        AssetMeta meta = new AssetMeta("cat", "0123456789abcdef", "webp", 13, 10, 7, 5, Scale.uniform(2), "model", "abc123",
                 "def456", true, Instant.parse("2026-11-23T12:00:00Z"), 40.5, OptionalLong.of(1234),
                 OptionalLong.of(98765));
         byte[] json = MetaJson.write(meta);
@@ -45,7 +46,7 @@ class MetaJsonTest {
 
     @Test
     void withStoredBytes_countsThePayloadsAndExactlyTheJsonThatRecordsIt_acrossADigitBoundary() throws IOException {
-        AssetMeta draft = new AssetMeta("cat", "0123456789abcdef", "webp", 13, 10, 7, 5, 2, "model", "abc123",
+        AssetMeta draft = new AssetMeta("cat", "0123456789abcdef", "webp", 13, 10, 7, 5, Scale.uniform(2), "model", "abc123",
                 "def456", false, Instant.parse("2026-11-23T12:00:00Z"), 40.5, OptionalLong.empty(),
                 OptionalLong.of(5));
         // payloads + about 500 bytes of JSON cross 10,000 somewhere in this range, where the count gains a digit
@@ -66,7 +67,7 @@ class MetaJsonTest {
 
     /** A valid metadata file with one more field. */
     private static byte[] withField(String field) {
-        AssetMeta meta = new AssetMeta("cat", "0123456789abcdef", "png", 13, 10, 7, 5, 2, "model", "abc123",
+        AssetMeta meta = new AssetMeta("cat", "0123456789abcdef", "png", 13, 10, 7, 5, Scale.uniform(2), "model", "abc123",
                 "def456", false, Instant.parse("2026-11-23T12:00:00Z"), 40.5);
         String json = new String(MetaJson.write(meta), StandardCharsets.UTF_8);
         return json.replaceFirst("\\{", "{ " + field + ",").getBytes(StandardCharsets.UTF_8);

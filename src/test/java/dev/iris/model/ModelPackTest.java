@@ -1,5 +1,6 @@
 package dev.iris.model;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -25,7 +26,7 @@ class ModelPackTest {
     void registry_loadsEveryShippedPack() {
         try (ModelRegistry registry = ModelRegistry.load(ORT, MODELS, SessionOptions.defaults())) {
             assertTrue(registry.forScale(2).isPresent(), "no x2 model shipped");
-            for (Rescaler rescaler : registry.all()) {
+            for (Rescaler rescaler : registry.fixedScale()) {
                 assertEquals("CPUExecutionProvider", rescaler.pack().provider());
             }
         }
@@ -34,7 +35,7 @@ class ModelPackTest {
     @Test
     void rescaler_sizesNotAMultipleOfTheScale_arePaddedThenCropped() {
         try (ModelRegistry registry = ModelRegistry.load(ORT, MODELS, SessionOptions.defaults())) {
-            for (Rescaler rescaler : registry.all()) {
+            for (Rescaler rescaler : registry.fixedScale()) {
                 int s = rescaler.scale();
                 Rgb8Image hr = gradient(37, 23);
                 Rgb8Image lr = rescaler.downscale(hr, null);
@@ -78,6 +79,10 @@ class ModelPackTest {
             assertEquals(lr.height(), lrTiled.height());
             int lrDiff = maxDiff(lr, lrTiled);
             assertTrue(lrDiff <= 1, "downscale tiles differ from the whole image by up to " + lrDiff);
+            // A window, not aligned to the scale or the tiles, is exactly that part of the tiled whole.
+            RescaleModel.Region window = new RescaleModel.Region(45, 71, 123, 77);
+            Rgb8Image part = tiled.restore(lr, 250, 190, window, null);
+            assertArrayEquals(dev.iris.image.Resampler.crop(b, 45, 71, 123, 77).rgb(), part.rgb());
         }
     }
 

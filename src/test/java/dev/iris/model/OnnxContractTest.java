@@ -55,25 +55,58 @@ class OnnxContractTest {
         JsonNode meta = JSON.readTree(check.resolve("meta.json").toFile());
         Path modelDir = Files.isRegularFile(check.resolve("down.onnx")) ? check : check.getParent();
         double tolerance = meta.path("tolerance_max_abs").asDouble(1e-4);
+        if (meta.has("cases")) { // the arbitrary-scale family: named inputs (image and scale) per case
+            var cases = meta.get("cases").fields();
+            assertTrue(cases.hasNext(), check + ": no cases");
+            while (cases.hasNext()) {
+                var c = cases.next();
+                for (String direction : List.of("down", "up")) {
+                    JsonNode d = c.getValue().get(direction);
+                    Map<String, Fixture> inputs = new java.util.LinkedHashMap<>();
+                    d.get("inputs").fields().forEachRemaining(i -> inputs.put(i.getKey(),
+                            new Fixture(check.resolve(c.getKey()).resolve(i.getValue().get(0).asText()),
+                                    shape(i.getValue().get(1)))));
+                    Fixture expected = new Fixture(check.resolve(c.getKey()).resolve(d.get("expected").get(0).asText()),
+                            shape(d.get("expected").get(1)));
+                    compare(c.getKey() + " " + direction, modelDir.resolve(direction + ".onnx"), inputs,
+                            d.get("output_name").asText(), expected, tolerance);
+                }
+            }
+            return;
+        }
         for (String direction : List.of("down", "up")) {
             JsonNode d = meta.get(direction);
-            try (Session session = OrtRuntime.get().open(modelDir.resolve(d.get("model").asText()),
-                    SessionOptions.defaults());
-                    Arena arena = Arena.ofConfined()) {
-                FloatTensor input = read(arena, check.resolve(d.get("input").asText()), shape(d.get("input_shape")));
-                float[] expected = read(arena, check.resolve(d.get("expected").asText()),
-                        shape(d.get("expected_shape"))).toArray();
-                try (RunResult result = session.run(Map.of(d.get("input_name").asText(), input))) {
-                    FloatTensor out = result.tensor(d.get("output_name").asText());
-                    assertEquals(d.get("expected_shape").toString(), out.shape().toString().replace(" ", ""));
-                    float[] actual = out.toArray();
-                    double maxDiff = 0;
-                    for (int i = 0; i < actual.length; i++) {
-                        maxDiff = Math.max(maxDiff, Math.abs(actual[i] - expected[i]));
-                    }
-                    assertTrue(maxDiff <= tolerance, direction + ": max abs difference " + maxDiff);
-                    assertFalse(Double.isNaN(maxDiff));
+            compare(direction, modelDir.resolve(d.get("model").asText()),
+                    Map.of(d.get("input_name").asText(), new Fixture(check.resolve(d.get("input").asText()),
+                            shape(d.get("input_shape")))),
+                    d.get("output_name").asText(),
+                    new Fixture(check.resolve(d.get("expected").asText()), shape(d.get("expected_shape"))), tolerance);
+        }
+    }
+
+    /** A raw little-endian float32 file and the shape it holds. */
+    private record Fixture(Path file, long[] shape) {}
+
+    private static void compare(String what, Path model, Map<String, Fixture> inputs, String outputName,
+            Fixture expected, double tolerance) throws IOException {
+        try (Session session = OrtRuntime.get().open(model, SessionOptions.defaults());
+                Arena arena = Arena.ofConfined()) {
+            Map<String, FloatTensor> tensors = new java.util.LinkedHashMap<>();
+            for (var input : inputs.entrySet()) {
+                tensors.put(input.getKey(), read(arena, input.getValue().file(), input.getValue().shape()));
+            }
+            float[] want = read(arena, expected.file(), expected.shape()).toArray();
+            try (RunResult result = session.run(tensors)) {
+                FloatTensor out = result.tensor(outputName);
+                assertEquals(java.util.Arrays.toString(expected.shape()).replace(" ", ""),
+                        out.shape().toString().replace(" ", ""), what);
+                float[] actual = out.toArray();
+                double maxDiff = 0;
+                for (int i = 0; i < actual.length; i++) {
+                    maxDiff = Math.max(maxDiff, Math.abs(actual[i] - want[i]));
                 }
+                assertTrue(maxDiff <= tolerance, what + ": max abs difference " + maxDiff);
+                assertFalse(Double.isNaN(maxDiff));
             }
         }
     }

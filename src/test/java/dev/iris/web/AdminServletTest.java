@@ -79,8 +79,8 @@ class AdminServletTest {
     @Test
     void put_badScaleOrName_is400() {
         byte[] photo = IrisTestServer.fixture("photo.png");
-        assertProblem(iris.put("/iris/assets/y?scale=3", photo, "Authorization", AUTH), 400,
-                "expected 2 or 4 for scale, got \"3\"");
+        assertProblem(iris.put("/iris/assets/y?scale=4.5", photo, "Authorization", AUTH), 400,
+                "scale must lie in [1.1, 4] on each axis, got 4.5");
         assertProblem(iris.put("/iris/assets/..hidden", photo, "Authorization", AUTH), 400,
                 "expected an asset name (letters, digits, '.', '_', '-') in the path, got \"..hidden\"");
     }

@@ -12,7 +12,7 @@ import dev.iris.image.Filter;
 import dev.iris.image.Quality;
 import dev.iris.image.Resampler;
 import dev.iris.image.Rgb8Image;
-import dev.iris.model.Rescaler;
+import dev.iris.model.RescaleModel;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -107,7 +107,7 @@ class IrisFilterTest {
         assertArrayEquals(restore(lr, photo).rgb(), served.rgb(), "served pixels are not the model's restore");
 
         Rgb8Image original = decode(IrisTestServer.fixture("photo.png"));
-        int s = photo.scale();
+        int s = photo.scale().integer();
         double servedPsnr = Quality.psnrY(original, served, s);
         assertEquals(photo.roundTripPsnrY(), servedPsnr, 1e-9, "the round trip measured at ingest");
         for (Filter filter : List.of(Filter.BICUBIC, Filter.LANCZOS3)) {
@@ -274,7 +274,7 @@ class IrisFilterTest {
 
     /** The restore of {@code lr} by the loaded model that made {@code meta}, run directly through its Rescaler. */
     private static Rgb8Image restore(IrisTestServer server, Rgb8Image lr, AssetMeta meta) {
-        Rescaler model = server.app().models().orElseThrow().byId(meta.modelId()).orElseThrow();
+        RescaleModel model = server.app().models().orElseThrow().byId(meta.modelId()).orElseThrow();
         try (var control = server.app().newRunControl()) {
             return model.restore(lr.withoutAlpha(), meta.width(), meta.height(), control);
         }
@@ -282,7 +282,7 @@ class IrisFilterTest {
 
     /** {@code lr} enlarged by the scale with {@code filter} and cropped to the original size. */
     private static Rgb8Image enlarge(Rgb8Image lr, AssetMeta meta, Filter filter) {
-        int s = meta.scale();
+        int s = meta.scale().integer();
         return Resampler.crop(Resampler.resize(lr, lr.width() * s, lr.height() * s, filter), 0, 0, meta.width(),
                 meta.height());
     }

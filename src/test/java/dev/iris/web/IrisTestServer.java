@@ -72,7 +72,7 @@ final class IrisTestServer implements AutoCloseable {
 
     /** The scale of the first model loaded (models load in id order). */
     int firstModelScale() {
-        return app.models().orElseThrow().all().iterator().next().scale();
+        return app.models().orElseThrow().fixedScale().getFirst().scale();
     }
 
     static byte[] fixture(String name) {
