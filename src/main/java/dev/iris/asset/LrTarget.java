@@ -31,9 +31,8 @@ public sealed interface LrTarget {
         Scale scaleFor(int width) {
             double s = (double) width / lrWidth;
             if (s < Scale.MIN || s > Scale.MAX) {
-                throw new IngestException("an LR " + lrWidth + " wide is a scale of " + Math.round(s * 1000) / 1000.0
-                        + " for an image " + width + " wide; the scale must lie in [" + Scale.MIN + ", "
-                        + (int) Scale.MAX + "]");
+                throw new IngestException("an LR " + lrWidth + " wide means a scale of " + Math.round(s * 1000) / 1000.0
+                        + " for an image " + width + " wide, outside [" + Scale.MIN + ", " + (int) Scale.MAX + "]");
             }
             return Scale.uniform(s);
         }

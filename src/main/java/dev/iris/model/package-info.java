@@ -1,8 +1,10 @@
 /**
  * Invertible rescaling models: model packs on disk ({@code models/<id>/model.json}, {@code down.onnx},
  * {@code up.onnx}), validated at startup, and the conversions between images and the tensors the ONNX contract
- * fixes (planar float32 RGB in [0, 1], sizes a multiple of the scale); the rescaler that runs them on images in
- * overlapping tiles sized to a memory budget; and the model runner (a bounded pool and queue with time limits).
+ * fixes (planar float32 RGB in [0, 1], sizes a multiple of the scale); the two families behind {@link
+ * dev.iris.model.RescaleModel} (IRN at a fixed scale, the arbitrary-scale family with iris's resampler around an
+ * integer-scale core), both run over images in overlapping tiles sized to a memory budget; and the model runner (a
+ * bounded pool and queue with time limits).
  *
  * <p>Uses {@code dev.iris.ort} and {@code dev.iris.image}; knows nothing of HTTP or storage.
  */

@@ -102,7 +102,7 @@ class ArbitraryScaleTest {
         double restored = Quality.psnrY(original, served, 3);
         double bicubic = Quality.psnrY(original, Resampler.resize(lr, 256, 192, Filter.BICUBIC), 3);
         assertTrue(restored > bicubic + 1, "restore " + restored + " dB, bicubic from the LR " + bicubic + " dB");
-        assertEquals(meta.roundTripPsnrY(), restored, 1e-9, "the round trip measured at ingest");
+        assertEquals(meta.roundTripPsnrY(), restored, 5e-4, "the round trip measured at ingest (stored to 0.001 dB)");
     }
 
     @Test
@@ -126,7 +126,7 @@ class ArbitraryScaleTest {
         "scale=-2; expected a scale like 2, 2.5 or 1.5,3 (horizontal, vertical), got \"-2\"",
         "scale=abc; expected a scale like 2, 2.5 or 1.5,3 (horizontal, vertical), got \"abc\"",
         "lrWidth=0; lrWidth must be a positive number of pixels, got 0",
-        "lrWidth=20; an LR 20 wide is a scale of 12.8 for an image 256 wide; the scale must lie in [1.1, 4]",
+        "lrWidth=20; an LR 20 wide means a scale of 12.8 for an image 256 wide, outside [1.1, 4]",
         "scale=2&lrWidth=100; give a scale or an LR width, not both",
         "scale=2.5&model=irn-x2-small; model irn-x2-small makes scale 2, not 2.5"})
     void put_badScales_are400WithOneLine_andStoreNothing(String query, String reason) throws Exception {
