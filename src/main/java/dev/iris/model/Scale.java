@@ -32,13 +32,15 @@ public record Scale(double x, double y) {
         return x >= min && x <= max && y >= min && y <= max;
     }
 
-    /** "2", "2.5" or "1.5,3": as a scale is typed. */
+    /** "2", "2.5" or "1.5,3": as a scale is typed (to six decimals). */
     @Override
     public String toString() {
         return x == y ? text(x) : text(x) + "," + text(y);
     }
 
+    /** At most six decimals: a ratio of sizes such as 256 / 171 would print seventeen. */
     private static String text(double v) {
-        return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
+        return new java.math.BigDecimal(v).setScale(6, java.math.RoundingMode.HALF_EVEN).stripTrailingZeros()
+                .toPlainString();
     }
 }

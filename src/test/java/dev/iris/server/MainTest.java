@@ -50,10 +50,29 @@ class MainTest {
     }
 
     @Test
-    void ingest_scaleOtherThan2Or4_exits2BeforeStarting(@TempDir Path tmp) throws Exception {
-        String err = stderrOf(() -> assertEquals(2, Main.run(new String[] {"ingest", tmp.toString(), "--scale", "3",
+    void ingest_badScaleOrWidth_exits2BeforeStarting(@TempDir Path tmp) throws Exception {
+        String err = stderrOf(() -> assertEquals(2, Main.run(new String[] {"ingest", tmp.toString(), "--scale", "4.5",
                 "--assets.dir=" + tmp.resolve("assets")})));
-        assertEquals("iris: --scale: expected 2 or 4 for scale, got \"3\"\n", err);
+        assertEquals("iris: --scale: scale must lie in [1.1, 4] on each axis, got 4.5\n", err);
+        err = stderrOf(() -> assertEquals(2, Main.run(new String[] {"ingest", tmp.toString(), "--lr-width", "wide",
+                "--assets.dir=" + tmp.resolve("assets")})));
+        assertEquals("iris: --lr-width: expected a whole number of pixels for lrWidth, got \"wide\"\n", err);
+    }
+
+    @Test
+    void ingest_atAFractionalScale_printsBothAxes(@TempDir Path tmp) throws Exception {
+        Path photo = Files.copy(Path.of("src/test/resources/fixtures/photo.png"), tmp.resolve("photo.png"));
+        PrintStream original = System.out;
+        var out = new java.io.ByteArrayOutputStream();
+        System.setOut(new PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            assertEquals(0, Main.run(new String[] {"ingest", photo.toString(), "--scale", "1.5,3",
+                "--assets.dir=" + tmp.resolve("assets"), "--assets.demoDir="}));
+        } finally {
+            System.setOut(original);
+        }
+        String line = out.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(line.contains("-> photo (256x192, LR 171x64, x1.497076,3 iarn-small"), line);
     }
 
     @Test
