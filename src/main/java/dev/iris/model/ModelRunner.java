@@ -8,16 +8,17 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.Set;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -30,12 +31,19 @@ import java.util.function.Supplier;
  * is dropped unrun (whoever asked for it has given up by then), and a run gets only what is left of it, enforced
  * by cancelling its {@link RunControl} inside ONNX Runtime. A run is not cancelled when one client goes away:
  * restores are shared by every request for the asset and cached, so a finished run still serves the next one.
+ *
+ * <p>Admission is counted here, not left to the executor's queue: {@code threads + queueLength} places, each freed
+ * before the run's waiters learn its outcome. With the executor's own bounded queue (a {@code SynchronousQueue}
+ * for no queue at all), a pool thread that had just completed a run was still busy running the future's
+ * dependents, or on its way back to the queue, when the client it answered sent its next request, which was then
+ * refused although nothing was running.
  */
 public final class ModelRunner implements AutoCloseable {
     private static final Duration RETRY_AFTER = Duration.ofSeconds(2);
 
     private final Supplier<RunControl> controls;
     private final ThreadPoolExecutor pool;
+    private final Semaphore places;
     private final ScheduledExecutorService timer;
     private final Duration timeLimit;
     private final Timer succeeded;
@@ -54,8 +62,9 @@ public final class ModelRunner implements AutoCloseable {
         this.controls = controls;
         this.timeLimit = timeLimit;
         AtomicInteger n = new AtomicInteger();
+        this.places = new Semaphore(threads + queueLength);
         this.pool = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.SECONDS,
-                queueLength == 0 ? new SynchronousQueue<>() : new ArrayBlockingQueue<>(queueLength),
+                new LinkedBlockingQueue<>(), // bounded by the places
                 r -> Thread.ofPlatform().name("iris-model-" + n.incrementAndGet()).daemon().unstarted(r),
                 new ThreadPoolExecutor.AbortPolicy());
         this.timer = Executors.newSingleThreadScheduledExecutor(
@@ -89,19 +98,50 @@ public final class ModelRunner implements AutoCloseable {
 
     /** As {@link #submit(String, Function)}, with a time limit of its own (ingest jobs). */
     public <T> CompletableFuture<T> submit(String what, Duration limit, Function<RunControl, T> work) {
-        CompletableFuture<T> result = new CompletableFuture<>();
+        CompletableFuture<T> future = new CompletableFuture<>();
         long deadline = System.nanoTime() + limit.toNanos();
+        if (!places.tryAcquire()) {
+            rejected.increment();
+            future.completeExceptionally(new ModelUnavailable(
+                    "server busy: the model queue is full, retry shortly", RETRY_AFTER, null));
+            return future;
+        }
+        Outcome<T> result = new Outcome<>(future);
         try {
             pool.execute(new Task(result, () -> run(what, work, result, deadline, limit)));
-        } catch (RejectedExecutionException e) {
-            rejected.increment();
-            result.completeExceptionally(new ModelUnavailable(
-                    "server busy: the model queue is full, retry shortly", RETRY_AFTER, null));
+        } catch (RejectedExecutionException e) { // closed
+            result.completeExceptionally(new ModelUnavailable("server shutting down", RETRY_AFTER, null));
         }
-        return result;
+        return future;
     }
 
-    private <T> void run(String what, Function<RunControl, T> work, CompletableFuture<T> result, long deadline,
+    /** A run's future, completed once; completing it frees the run's place first. */
+    private final class Outcome<T> {
+        private final CompletableFuture<T> future;
+        private final AtomicBoolean placeHeld = new AtomicBoolean(true);
+
+        Outcome(CompletableFuture<T> future) {
+            this.future = future;
+        }
+
+        void complete(T value) {
+            freePlace();
+            future.complete(value);
+        }
+
+        void completeExceptionally(Throwable e) {
+            freePlace();
+            future.completeExceptionally(e);
+        }
+
+        private void freePlace() {
+            if (placeHeld.compareAndSet(true, false)) {
+                places.release();
+            }
+        }
+    }
+
+    private <T> void run(String what, Function<RunControl, T> work, Outcome<T> result, long deadline,
             Duration limit) {
         long start = System.nanoTime();
         long left = deadline - start;
@@ -150,7 +190,7 @@ public final class ModelRunner implements AutoCloseable {
     }
 
     /** Queued work whose waiters learn it was dropped when the runner closes, rather than waiting out its limit. */
-    private record Task(CompletableFuture<?> result, Runnable body) implements Runnable {
+    private record Task(Outcome<?> result, Runnable body) implements Runnable {
         @Override
         public void run() {
             body.run();

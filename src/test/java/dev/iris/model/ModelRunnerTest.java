@@ -1,0 +1,60 @@
+package dev.iris.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.iris.ort.OrtRuntime;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** Admission: a run's place is free by the time anyone learns its outcome, and a full runner refuses at once. */
+class ModelRunnerTest {
+
+    @Test
+    void aRunSubmittedAsTheLastOneCompletes_isAdmitted_withOneThreadAndNoQueue() throws Exception {
+        try (ModelRunner runner = new ModelRunner(() -> OrtRuntime.get().newRunControl(), 1, 0,
+                Duration.ofSeconds(30), new SimpleMeterRegistry())) {
+            for (int i = 0; i < 20; i++) {
+                // The dependent runs on the pool thread inside the completion, before that thread is free again: the
+                // moment a client that was just answered comes back.
+                CompletableFuture<CompletableFuture<String>> next = runner.submit("first", c -> "a")
+                        .thenApply(a -> runner.submit("second", c -> a + "b"));
+                assertEquals("ab", next.get(10, TimeUnit.SECONDS).get(10, TimeUnit.SECONDS));
+            }
+        }
+    }
+
+    @Test
+    void aFullRunner_refusesAtOnce_andAdmitsAgainWhenARunEnds() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        try (ModelRunner runner = new ModelRunner(() -> OrtRuntime.get().newRunControl(), 1, 1,
+                Duration.ofSeconds(30), new SimpleMeterRegistry())) {
+            CompletableFuture<String> running = runner.submit("running", c -> {
+                await(release);
+                return "r";
+            });
+            CompletableFuture<String> queued = runner.submit("queued", c -> "q");
+            ExecutionException refused = assertThrows(ExecutionException.class,
+                    () -> runner.submit("third", c -> "x").get(10, TimeUnit.SECONDS));
+            assertTrue(refused.getCause() instanceof ModelUnavailable, refused.toString());
+            release.countDown();
+            assertEquals("r", running.get(10, TimeUnit.SECONDS));
+            assertEquals("q", queued.get(10, TimeUnit.SECONDS));
+            assertEquals("y", runner.submit("after", c -> "y").get(10, TimeUnit.SECONDS));
+        }
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
