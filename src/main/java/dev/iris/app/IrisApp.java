@@ -152,18 +152,24 @@ public final class IrisApp implements IrisServices, AutoCloseable {
         }
     }
 
+    /** As {@link #ingestFile(Path, int, Optional, int)}, without optimisation. */
+    public dev.iris.asset.AssetMeta ingestFile(Path file, int scale, Optional<String> modelId) {
+        return ingestFile(file, scale, modelId, 0);
+    }
+
     /**
-     * Ingests one image file under the name its file name gives, on the calling thread (the command line and
-     * the demo; HTTP ingests go through the model runner).
+     * Ingests one image file under the name its file name gives, its LR optimised for {@code optimizeIterations}
+     * (0: not), on the calling thread (the command line and the demo; HTTP ingests go through the model runner).
      *
      * @throws IllegalStateException if no model is loaded
      */
-    public dev.iris.asset.AssetMeta ingestFile(Path file, int scale, Optional<String> modelId) {
+    public dev.iris.asset.AssetMeta ingestFile(Path file, int scale, Optional<String> modelId, int optimizeIterations) {
         Ingester ing = ingester().orElseThrow(() -> new IllegalStateException(
                 "cannot ingest: no model is loaded (" + modelProblem.orElse("none configured") + ")"));
         AssetName name = ImageFiles.assetName(file);
         try (var control = ort.newRunControl()) {
-            return ing.ingest(new Ingester.Request(name, Files.readAllBytes(file), scale, modelId), control);
+            return ing.ingest(new Ingester.Request(name, Files.readAllBytes(file), scale, modelId, optimizeIterations),
+                    control);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);
         }

@@ -18,7 +18,17 @@ import java.time.Instant;
  * @param roundTripPsnrY PSNR-Y in dB of the model's restore against the original, measured at ingest (on the
  *                       centre 1024x1024 LR pixels' worth of the image when it is larger)
  *                       ({@code Infinity} when exact)
+ * @param optimizeIterations iterations of encode-time optimisation the LR got at ingest (HCD); 0 when it is the
+ *                       model's plain LR (also for metadata from before optimisation existed)
  */
 public record AssetMeta(String name, String version, String codec, int width, int height, int lrWidth, int lrHeight, int scale,
         String modelId, String modelSha256, String sourceSha256, boolean hasAlpha, Instant created,
-        double roundTripPsnrY) {}
+        double roundTripPsnrY, int optimizeIterations) {
+    /** Metadata of a plain (not optimised) LR. */
+    public AssetMeta(String name, String version, String codec, int width, int height, int lrWidth, int lrHeight,
+            int scale, String modelId, String modelSha256, String sourceSha256, boolean hasAlpha, Instant created,
+            double roundTripPsnrY) {
+        this(name, version, codec, width, height, lrWidth, lrHeight, scale, modelId, modelSha256, sourceSha256,
+                hasAlpha, created, roundTripPsnrY, 0);
+    }
+}

@@ -94,7 +94,7 @@ final class BlobAssetStore implements AssetStore {
         String version = version(encoded, draft);
         AssetMeta meta = new AssetMeta(name, version, codec.id(), draft.width(), draft.height(), lr.width(),
                 lr.height(), draft.scale(), draft.modelId(), draft.modelSha256(), draft.sourceSha256(),
-                lr.hasAlpha(), draft.created(), draft.roundTripPsnrY());
+                lr.hasAlpha(), draft.created(), draft.roundTripPsnrY(), draft.optimizeIterations());
         Map<String, byte[]> payloads = new LinkedHashMap<>();
         payloads.put(lrKey(name, version, codec), encoded.lr());
         if (encoded.hasAlpha()) {

@@ -7,16 +7,19 @@ import dev.iris.image.Filter;
 import dev.iris.image.Quality;
 import dev.iris.image.Resampler;
 import dev.iris.image.Rgb8Image;
+import dev.iris.model.LrOptimizer;
 import dev.iris.model.ModelRegistry;
 import dev.iris.model.Rescaler;
 import dev.iris.ort.RunControl;
 import java.time.Clock;
 import java.util.Optional;
+import java.util.function.DoubleConsumer;
 
 /**
  * Turns an uploaded image into an asset: decode (orientation and colour normalised), run the learned downscale,
- * shrink any alpha plane conventionally, measure the round trip, store. Thread-safe. Everything that can fail
- * (bad input, unknown model, model error) fails before the store is touched.
+ * optimise the LR if asked (HCD, {@link LrOptimizer}), shrink any alpha plane conventionally, measure the round
+ * trip, store. Thread-safe. Everything that can fail (bad input, unknown model, model error, a cancelled or timed-out
+ * optimisation) fails before the store is touched.
  */
 public final class Ingester {
     private final AssetStore store;
@@ -34,13 +37,53 @@ public final class Ingester {
     /** LR side of the window the round trip is measured on, for images larger than it. */
     static final int MEASURED_LR = 1024;
 
-    /** What to ingest: the bytes as uploaded, the scale, and optionally a model id (else the default for the scale). */
-    public record Request(AssetName name, byte[] source, int scale, Optional<String> modelId) {
+    /** Most optimisation iterations an ingest may ask for (each costs about a restore and its gradient). */
+    public static final int MAX_OPTIMIZE_ITERATIONS = 200;
+
+    /**
+     * What to ingest: the bytes as uploaded, the scale, optionally a model id (else the default for the scale), and
+     * how many iterations of encode-time optimisation the LR gets (0: none).
+     */
+    public record Request(AssetName name, byte[] source, int scale, Optional<String> modelId, int optimizeIterations) {
         public Request {
             if (scale != 2 && scale != 4) {
                 throw new IngestException("expected 2 or 4 for scale, got " + scale);
             }
+            if (optimizeIterations < 0 || optimizeIterations > MAX_OPTIMIZE_ITERATIONS) {
+                throw new IngestException("expected 0.." + MAX_OPTIMIZE_ITERATIONS + " optimize iterations, got "
+                        + optimizeIterations);
+            }
         }
+
+        /** A request without optimisation. */
+        public Request(AssetName name, byte[] source, int scale, Optional<String> modelId) {
+            this(name, source, scale, modelId, 0);
+        }
+    }
+
+    /**
+     * The optimisation an ingest asks for, as typed ({@code optimize=} query parameter, {@code --optimize[=N]}):
+     * {@code true} (or empty, as a bare flag) is {@code configured} iterations, {@code false} none, and a count
+     * {@code 0..}{@value #MAX_OPTIMIZE_ITERATIONS} that many.
+     *
+     * @throws IngestException with a one-line reason quoting {@code text}
+     */
+    public static int parseOptimize(String text, int configured) {
+        if (text.isEmpty() || text.equals("true")) {
+            return configured;
+        }
+        if (text.equals("false")) {
+            return 0;
+        }
+        if (text.matches("[0-9]{1,4}") && Integer.parseInt(text) <= MAX_OPTIMIZE_ITERATIONS) {
+            return Integer.parseInt(text);
+        }
+        throw new IngestException("expected true, false or an iteration count 0.." + MAX_OPTIMIZE_ITERATIONS
+                + " for optimize, got \"" + quote(text) + "\"");
+    }
+
+    private static String quote(String text) {
+        return text.substring(0, Math.min(text.length(), 32)).replaceAll("[^ -~]|\"", "?");
     }
 
     /**
@@ -53,8 +96,7 @@ public final class Ingester {
         return switch (text) {
             case "2" -> 2;
             case "4" -> 4;
-            default -> throw new IngestException("expected 2 or 4 for scale, got \""
-                    + text.substring(0, Math.min(text.length(), 32)).replaceAll("[^ -~]|\"", "?") + "\"");
+            default -> throw new IngestException("expected 2 or 4 for scale, got \"" + quote(text) + "\"");
         };
     }
 
@@ -66,16 +108,32 @@ public final class Ingester {
      * @throws AssetException         if the store could not write; the previous version is intact
      */
     public AssetMeta ingest(Request request, RunControl control) {
+        return ingest(request, control, fraction -> {});
+    }
+
+    /**
+     * As {@link #ingest(Request, RunControl)}, telling {@code progress} the fraction of the LR optimisation done
+     * (from 0 to 1, after each model run of it; never called without optimisation).
+     *
+     * @throws IngestException also when the request asks for optimisation and the model has no gradient graph
+     */
+    public AssetMeta ingest(Request request, RunControl control, DoubleConsumer progress) {
         Rescaler rescaler = chooseModel(request);
+        Optional<LrOptimizer> optimizer = request.optimizeIterations() == 0 ? Optional.empty()
+                : Optional.of(rescaler.optimizer().orElseThrow(() -> new IngestException("model "
+                        + rescaler.pack().id() + " cannot optimise: it ships no gradient graph (lr_grad.onnx)")));
         Rgb8Image hr = Decoder.decode(request.source(), limits);
         Rgb8Image lr = rescaler.downscale(hr, control);
+        if (optimizer.isPresent()) {
+            lr = optimizer.get().optimize(hr, lr, request.optimizeIterations(), control, progress);
+        }
         if (hr.hasAlpha()) {
             lr = lr.withAlpha(Resampler.resize(hr, lr.width(), lr.height(), Filter.AREA).alpha());
         }
         double psnr = roundTripPsnrY(hr.withoutAlpha(), lr.withoutAlpha(), rescaler, control);
         AssetMeta draft = new AssetMeta(request.name().value(), "", "", hr.width(), hr.height(), lr.width(),
                 lr.height(), rescaler.scale(), rescaler.pack().id(), rescaler.pack().card().upSha256(),
-                Sha256.hex(request.source()), hr.hasAlpha(), clock.instant(), psnr);
+                Sha256.hex(request.source()), hr.hasAlpha(), clock.instant(), psnr, request.optimizeIterations());
         return store.put(draft, lr);
     }
 

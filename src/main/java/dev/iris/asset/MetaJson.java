@@ -8,7 +8,8 @@ import java.time.Instant;
 
 /**
  * {@link AssetMeta} to and from its JSON file. Stateless. Reading accepts every shape iris has written: a file
- * without {@code "codec"} predates codecs, when every LR was PNG.
+ * without {@code "codec"} predates codecs, when every LR was PNG; one without {@code "optimizeIterations"} holds a
+ * plain LR.
  */
 final class MetaJson {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -35,6 +36,9 @@ final class MetaJson {
         } else {
             node.put("roundTripPsnrY", "Infinity");
         }
+        if (meta.optimizeIterations() > 0) { // written only when optimised: plain metadata stays as it was
+            node.put("optimizeIterations", meta.optimizeIterations());
+        }
         try {
             return JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(node);
         } catch (IOException e) {
@@ -50,7 +54,8 @@ final class MetaJson {
                 n.path("lrWidth").asInt(), n.path("lrHeight").asInt(), n.path("scale").asInt(),
                 text(n, "modelId"), text(n, "modelSha256"), text(n, "sourceSha256"),
                 "plane".equals(n.path("alpha").asText()), Instant.parse(text(n, "created")),
-                n.path("roundTripPsnrY").isNumber() ? n.path("roundTripPsnrY").asDouble() : Double.POSITIVE_INFINITY);
+                n.path("roundTripPsnrY").isNumber() ? n.path("roundTripPsnrY").asDouble() : Double.POSITIVE_INFINITY,
+                n.path("optimizeIterations").asInt(0));
     }
 
     private static String text(JsonNode node, String field) throws IOException {

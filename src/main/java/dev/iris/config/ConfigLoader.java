@@ -94,6 +94,7 @@ public final class ConfigLoader {
                 longValue("limits.modelMemoryBytes", 2L << 30, 64L << 20, Long.MAX_VALUE),
                 intSet("limits.allowedWidths"),
                 intSet("limits.allowedQualities"));
+        var ingest = new IrisConfig.Ingest(integer("ingest.optimizeIterations", 10, 1, 200));
         for (String key : values.stringPropertyNames()) {
             if (!read.contains(key)) {
                 problems.add(key + ": unknown key (see conf/iris.properties for the known ones)");
@@ -102,7 +103,7 @@ public final class ConfigLoader {
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
-        return new IrisConfig(server, serving, assets, models, caches, limits);
+        return new IrisConfig(server, serving, assets, models, caches, limits, ingest);
     }
 
     /**

@@ -11,7 +11,7 @@ import java.util.Set;
  * documented in {@code conf/iris.properties}; {@link ConfigLoader} is the only place that reads them.
  */
 public record IrisConfig(Server server, Serving serving, Assets assets, Models models, Caches caches,
-        Limits limits) {
+        Limits limits, Ingest ingest) {
 
     /** The embedded Jetty server. */
     public record Server(String host, int port, Duration shutdownTimeout, Path webappDir) {}
@@ -52,6 +52,14 @@ public record IrisConfig(Server server, Serving serving, Assets assets, Models m
      */
     public record Models(Path dir, int threads, boolean cuda, int cudaDevice, boolean lrOnlyFallback,
             Optional<Path> ortLibrary, Optional<Path> ortCacheDir, int tileLr) {}
+
+    /**
+     * Ingest choices a request can override.
+     *
+     * @param optimizeIterations iterations of encode-time LR optimisation an ingest asking for it without a count
+     *                           ({@code optimize=true}, {@code --optimize}) gets
+     */
+    public record Ingest(int optimizeIterations) {}
 
     /** Byte budgets of the two Caffeine caches. */
     public record Caches(long sourceMaxBytes, long encodedMaxBytes) {}

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
@@ -18,13 +19,22 @@ import java.util.OptionalInt;
  * @param downSha256 SHA-256 of {@code down.onnx} ({@code onnx.down.sha256}), checked at load
  * @param upSha256   SHA-256 of {@code up.onnx} ({@code onnx.up.sha256}), checked at load
  * @param blocksPerLevel invertible blocks per Haar level ({@code architecture.blocks_per_level}); empty if unknown
+ * @param lrGradSha256 SHA-256 of {@code lr_grad.onnx} ({@code onnx.lr_grad.sha256}), the gradient graph encode-time
+ *                     optimisation follows; empty when the pack ships none (it then cannot optimise), checked at load
+ *                     when present
  */
-public record ModelCard(String id, int scale, String downSha256, String upSha256, List<Integer> blocksPerLevel) {
+public record ModelCard(String id, int scale, String downSha256, String upSha256, List<Integer> blocksPerLevel,
+        Optional<String> lrGradSha256) {
     /** Radius in pixels of one invertible block's inverse: H and G (5 convs each) on y1, then F (5 convs). */
     private static final int BLOCK_RADIUS = 10;
 
     public ModelCard {
         blocksPerLevel = List.copyOf(blocksPerLevel);
+    }
+
+    /** A card without a gradient graph. */
+    public ModelCard(String id, int scale, String downSha256, String upSha256, List<Integer> blocksPerLevel) {
+        this(id, scale, downSha256, upSha256, blocksPerLevel, Optional.empty());
     }
 
     /**
@@ -62,8 +72,10 @@ public record ModelCard(String id, int scale, String downSha256, String upSha256
         JsonNode onnx = root.path("onnx");
         List<Integer> blocks = new ArrayList<>();
         root.path("architecture").path("blocks_per_level").forEach(n -> blocks.add(n.asInt()));
+        Optional<String> lrGrad = onnx.has("lr_grad")
+                ? Optional.of(text(file, onnx.path("lr_grad"), "sha256", "onnx.lr_grad.sha256")) : Optional.empty();
         return new ModelCard(id, scale, text(file, onnx.path("down"), "sha256", "onnx.down.sha256"),
-                text(file, onnx.path("up"), "sha256", "onnx.up.sha256"), blocks);
+                text(file, onnx.path("up"), "sha256", "onnx.up.sha256"), blocks, lrGrad);
     }
 
     private static String text(Path file, JsonNode node, String field) {

@@ -9,44 +9,66 @@ import dev.iris.ort.TensorInfo;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 
 /**
- * One model directory, loaded: its card and its two ORT sessions, checked against the ONNX contract. Thread-safe
- * (sessions serve concurrent runs); the owner closes it.
+ * One model directory, loaded: its card and its ORT sessions (down, up, and the gradient graph for encode-time
+ * optimisation when the card lists one), checked against the ONNX contract. Thread-safe (sessions serve concurrent
+ * runs); the owner closes it.
  */
 public final class ModelPack implements AutoCloseable {
     private final Path dir;
     private final ModelCard card;
     private final Session down;
     private final Session up;
+    private final Optional<Session> lrGrad;
 
-    private ModelPack(Path dir, ModelCard card, Session down, Session up) {
+    /** Inputs of {@code lr_grad.onnx}, in the order models/train/export_grad.py writes them. */
+    static final List<String> LR_GRAD_INPUTS = List.of("lr", "hr", "lr_ref", "mask", "chroma", "fidelity");
+    static final List<String> GRAD_OUTPUTS = List.of("loss", "grad");
+
+    private ModelPack(Path dir, ModelCard card, Session down, Session up, Optional<Session> lrGrad) {
         this.dir = dir;
         this.card = card;
         this.down = down;
         this.up = up;
+        this.lrGrad = lrGrad;
     }
 
     /**
-     * Loads {@code dir}: reads {@code model.json}, checks both files' SHA-256, opens both sessions and checks their
-     * input and output names and ranks.
+     * Loads {@code dir}: reads {@code model.json}, checks each graph's SHA-256 ({@code down.onnx}, {@code up.onnx},
+     * and {@code lr_grad.onnx} when the card lists it), opens the sessions and checks their input and output names
+     * and ranks.
      *
      * @throws ModelException naming the file (and field) at fault
      */
     public static ModelPack open(OrtRuntime ort, Path dir, SessionOptions options) {
         ModelCard card = ModelCard.read(dir.resolve("model.json"));
-        Session down = openChecked(ort, dir.resolve("down.onnx"), card.downSha256(), options, "hr", "lr");
+        List<Session> opened = new ArrayList<>();
         try {
-            Session up = openChecked(ort, dir.resolve("up.onnx"), card.upSha256(), options, "lr", "hr");
-            return new ModelPack(dir, card, down, up);
+            Session down = opened(opened, openChecked(ort, dir.resolve("down.onnx"), card.downSha256(), options,
+                    List.of("hr"), List.of("lr")));
+            Session up = opened(opened, openChecked(ort, dir.resolve("up.onnx"), card.upSha256(), options,
+                    List.of("lr"), List.of("hr")));
+            Optional<Session> lrGrad = card.lrGradSha256().map(sha -> opened(opened, openChecked(ort,
+                    dir.resolve("lr_grad.onnx"), sha, options, LR_GRAD_INPUTS, GRAD_OUTPUTS)));
+            return new ModelPack(dir, card, down, up, lrGrad);
         } catch (RuntimeException e) {
-            down.close();
+            opened.forEach(Session::close);
             throw e;
         }
     }
 
+    private static Session opened(List<Session> opened, Session session) {
+        opened.add(session);
+        return session;
+    }
+
     private static Session openChecked(OrtRuntime ort, Path file, String sha256, SessionOptions options,
-            String input, String output) {
+            List<String> inputs, List<String> outputs) {
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(file);
@@ -64,8 +86,8 @@ public final class ModelPack implements AutoCloseable {
             throw new ModelException(file + ": ONNX Runtime cannot load it: " + e.getMessage(), e);
         }
         try {
-            expect(file, "input", session.inputs().size() == 1 ? session.inputs().getFirst() : null, input);
-            expect(file, "output", session.outputs().size() == 1 ? session.outputs().getFirst() : null, output);
+            expect(file, "inputs", session.inputs(), inputs);
+            expect(file, "outputs", session.outputs(), outputs);
             return session;
         } catch (RuntimeException e) {
             session.close();
@@ -73,11 +95,18 @@ public final class ModelPack implements AutoCloseable {
         }
     }
 
-    private static void expect(Path file, String role, TensorInfo info, String name) {
-        if (info == null || !info.name().equals(name) || info.rank() != 4) {
-            throw new ModelException(file + ": expected one " + role + " named " + name + " of rank 4, got " + info);
+    /** The graph's tensors are exactly {@code names}, in that order, each image-shaped one of rank 4. */
+    private static void expect(Path file, String role, List<TensorInfo> infos, List<String> names) {
+        List<String> actual = infos.stream().map(TensorInfo::name).toList();
+        boolean ranks = infos.stream().allMatch(i -> i.rank() == (SCALARS.contains(i.name()) ? 1 : 4));
+        if (!actual.equals(names) || !ranks) {
+            throw new ModelException(file + ": expected " + role + " " + names + " (rank 4, or 1 for "
+                    + SCALARS + "), got " + infos);
         }
     }
+
+    /** The tensors of the contracts that are not images but [1]-shaped values. */
+    private static final Set<String> SCALARS = Set.of("loss", "chroma", "fidelity");
 
     public ModelCard card() {
         return card;
@@ -109,8 +138,14 @@ public final class ModelPack implements AutoCloseable {
         return up;
     }
 
+    /** The gradient graph of the LR stage, if the pack ships one. */
+    Optional<Session> lrGrad() {
+        return lrGrad;
+    }
+
     @Override
     public void close() {
+        lrGrad.ifPresent(Session::close);
         up.close();
         down.close();
     }

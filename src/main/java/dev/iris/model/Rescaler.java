@@ -6,9 +6,9 @@ import dev.iris.ort.FloatTensor;
 import dev.iris.ort.RunControl;
 import dev.iris.ort.RunResult;
 import java.lang.foreign.Arena;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Runs one model pack on images: the learned downscale that makes an asset's LR, and the restore that brings the
@@ -26,6 +26,7 @@ public final class Rescaler {
 
     private final ModelPack pack;
     private final int tileLr;
+    private final Optional<LrOptimizer> optimizer;
 
     /** Every image in one run, whatever its size: for measurements and as the reference tiles are tested against. */
     public Rescaler(ModelPack pack) {
@@ -48,11 +49,22 @@ public final class Rescaler {
             throw new IllegalArgumentException("tile side must be positive, got " + tileLr);
         }
         this.pack = pack;
-        this.tileLr = Math.min(tileLr, largestTileWithin(pack, maxRunBytes));
+        this.tileLr = Math.min(tileLr, largestTileWithin(pack, maxRunBytes, RUN_BYTES_PER_HR_PIXEL));
+        this.optimizer = pack.lrGrad().isEmpty() || pack.card().receptiveRadiusLr().isEmpty() ? Optional.empty()
+                : Optional.of(new LrOptimizer(pack, Math.min(tileLr, largestTileWithin(pack, maxRunBytes,
+                        LrOptimizer.GRAD_BYTES_PER_HR_PIXEL)), LrOptimizer.Settings.DEFAULT));
+    }
+
+    /**
+     * The encode-time optimiser of this model's LRs, when its pack ships a gradient graph (and states the
+     * architecture its tiles need); its tiles are sized to the same memory budget as this rescaler's runs.
+     */
+    public Optional<LrOptimizer> optimizer() {
+        return optimizer;
     }
 
     /** The largest tile side whose run, margins included, stays within {@code maxRunBytes}. */
-    private static int largestTileWithin(ModelPack pack, long maxRunBytes) {
+    private static int largestTileWithin(ModelPack pack, long maxRunBytes, long bytesPerHrPixel) {
         var radius = pack.card().receptiveRadiusLr();
         if (maxRunBytes == Long.MAX_VALUE) {
             return Integer.MAX_VALUE; // no budget: whole-image runs
@@ -63,21 +75,21 @@ public final class Rescaler {
                     pack.id());
             return Integer.MAX_VALUE;
         }
-        long hrSide = (long) Math.sqrt((double) maxRunBytes / RUN_BYTES_PER_HR_PIXEL);
+        long hrSide = (long) Math.sqrt((double) maxRunBytes / bytesPerHrPixel);
         long tile = hrSide / pack.scale() - 2L * radius.getAsInt();
         if (tile < MIN_TILE_LR) {
             System.getLogger(Rescaler.class.getName()).log(System.Logger.Level.WARNING, "model {0}: a run of even a "
                     + "{1}-pixel tile needs {2} MiB, more than the {3} MiB each run may have (limits.modelMemoryBytes "
                     + "/ model runs): running {1}-pixel tiles over budget", pack.id(), MIN_TILE_LR,
-                    runBytes(pack, MIN_TILE_LR + 2 * radius.getAsInt()) >> 20, maxRunBytes >> 20);
+                    runBytes(pack, MIN_TILE_LR + 2 * radius.getAsInt(), bytesPerHrPixel) >> 20, maxRunBytes >> 20);
             return MIN_TILE_LR;
         }
         return (int) Math.min(Integer.MAX_VALUE, tile);
     }
 
-    private static long runBytes(ModelPack pack, long lrSide) {
+    private static long runBytes(ModelPack pack, long lrSide, long bytesPerHrPixel) {
         long hrSide = lrSide * pack.scale();
-        return hrSide * hrSide * RUN_BYTES_PER_HR_PIXEL;
+        return hrSide * hrSide * bytesPerHrPixel;
     }
 
     /** The LR side one run covers at most, after any shrinking for the memory budget. */
@@ -153,30 +165,8 @@ public final class Rescaler {
         return pack.card().receptiveRadiusLr().isEmpty() || (lrWidth <= tileLr && lrHeight <= tileLr);
     }
 
-    /**
-     * A tile in LR pixels: it keeps {@code [tx, tx + tileLr) x [ty, ty + tileLr)} (clipped to the image) and is run
-     * over {@code [x0, x1) x [y0, y1)}, the same grown by the receptive radius.
-     */
-    private record Tile(int tx, int ty, int x0, int y0, int x1, int y1) {
-        int width() {
-            return x1 - x0;
-        }
-
-        int height() {
-            return y1 - y0;
-        }
-    }
-
     private List<Tile> tiles(int lrWidth, int lrHeight) {
-        int margin = pack.card().receptiveRadiusLr().orElseThrow();
-        List<Tile> tiles = new ArrayList<>();
-        for (int ty = 0; ty < lrHeight; ty += tileLr) {
-            for (int tx = 0; tx < lrWidth; tx += tileLr) {
-                tiles.add(new Tile(tx, ty, Math.max(0, tx - margin), Math.max(0, ty - margin),
-                        Math.min(lrWidth, tx + tileLr + margin), Math.min(lrHeight, ty + tileLr + margin)));
-            }
-        }
-        return tiles;
+        return Tile.grid(lrWidth, lrHeight, tileLr, pack.card().receptiveRadiusLr().orElseThrow());
     }
 
     private Rgb8Image downscaleWhole(Rgb8Image padded, RunControl control) {

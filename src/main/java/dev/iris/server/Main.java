@@ -22,14 +22,17 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * {@code iris <command>}: {@code serve} starts the server; {@code ingest <file|dir> --scale 2|4 [--model id]}
- * makes assets from images. Options {@code --key=value} override {@code conf/iris.properties}.
+ * {@code iris <command>}: {@code serve} starts the server; {@code ingest <file|dir> --scale 2|4 [--model id]
+ * [--optimize[=N]]} makes assets from images. Options {@code --key=value} override {@code conf/iris.properties}.
  */
 public final class Main {
     private static final String USAGE = """
             usage: iris <command> [options]
               serve                                   start the server (http://localhost:8080/ by default)
-              ingest <file|dir> [--scale 2|4] [--model id]   store images as invertible-LR assets
+              ingest <file|dir> [--scale 2|4] [--model id] [--optimize[=N]]
+                                                      store images as invertible-LR assets; --optimize
+                                                      optimises each LR for the restore (ingest.optimizeIterations
+                                                      iterations, or N; slower ingest, same serving)
               help                                    this text
             options: --config=FILE (default conf/iris.properties), --<key>=<value> for any key in it,
                      e.g. --server.port=9090
@@ -55,7 +58,9 @@ public final class Main {
         List<String> positional = new ArrayList<>();
         Map<String, String> options = new LinkedHashMap<>();
         for (String arg : args) {
-            if (arg.startsWith("--") && arg.contains("=")) {
+            if (arg.equals("--optimize")) { // a bare flag: the configured iterations
+                options.put("optimize", "");
+            } else if (arg.startsWith("--") && arg.contains("=")) {
                 options.put(arg.substring(2, arg.indexOf('=')), arg.substring(arg.indexOf('=') + 1));
             } else {
                 positional.add(arg);
@@ -76,7 +81,8 @@ public final class Main {
             case "ingest" -> {
                 String scale = Optional.ofNullable(options.remove("scale")).orElse("2");
                 Optional<String> model = Optional.ofNullable(options.remove("model"));
-                yield ingest(load(configFile, options, base), positional, scale, model);
+                Optional<String> optimize = Optional.ofNullable(options.remove("optimize"));
+                yield ingest(load(configFile, options, base), positional, scale, model, optimize);
             }
             case "help", "--help", "-h" -> {
                 System.out.print(USAGE);
@@ -116,7 +122,8 @@ public final class Main {
         }
     }
 
-    private static int ingest(IrisConfig config, List<String> paths, String scaleText, Optional<String> model) {
+    private static int ingest(IrisConfig config, List<String> paths, String scaleText, Optional<String> model,
+            Optional<String> optimizeText) {
         if (paths.isEmpty()) {
             System.err.print("iris: ingest needs a file or directory\n" + USAGE);
             return 2;
@@ -128,15 +135,24 @@ public final class Main {
             System.err.println("iris: --scale: " + e.getMessage());
             return 2;
         }
+        int optimize;
+        try {
+            optimize = optimizeText.map(t -> Ingester.parseOptimize(t, config.ingest().optimizeIterations())).orElse(0);
+        } catch (IngestException e) {
+            System.err.println("iris: --optimize: " + e.getMessage());
+            return 2;
+        }
         try (IrisApp app = IrisApp.start(config)) {
             app.ingester().orElseThrow(() -> new ModelException("no model loaded"));
             int failures = 0;
             for (Path file : files(paths)) {
                 try {
-                    AssetMeta meta = app.ingestFile(file, scale, model);
-                    System.out.printf(Locale.ROOT, "%s -> %s (%dx%d, LR %dx%d, x%d %s, round trip %.2f dB)%n",
+                    AssetMeta meta = app.ingestFile(file, scale, model, optimize);
+                    System.out.printf(Locale.ROOT, "%s -> %s (%dx%d, LR %dx%d, x%d %s%s, round trip %.2f dB)%n",
                             file, meta.name(), meta.width(), meta.height(), meta.lrWidth(), meta.lrHeight(),
-                            meta.scale(), meta.modelId(), meta.roundTripPsnrY());
+                            meta.scale(), meta.modelId(), meta.optimizeIterations() > 0
+                                    ? ", optimised " + meta.optimizeIterations() + " iterations" : "",
+                            meta.roundTripPsnrY());
                 } catch (RuntimeException e) { // one bad file must not stop the rest
                     failures++;
                     System.err.println(file + ": " + e.getMessage());

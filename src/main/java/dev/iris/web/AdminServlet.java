@@ -26,7 +26,7 @@ import java.time.Duration;
 /**
  * iris's own endpoints under {@code /iris/}: {@code GET health}, {@code GET metrics} and
  * {@code GET baseline/{name}.png} (open), and
- * {@code PUT assets/{name}?scale=2|4[&model=id]}, {@code GET assets}, {@code GET assets/{name}},
+ * {@code PUT assets/{name}?scale=2|4[&model=id][&optimize=true|false|N]}, {@code GET assets}, {@code GET assets/{name}},
  * {@code GET jobs/{id}} (bearer token). A PUT answers 201/200 with the metadata when its ingest job finishes within
  * the request time limit, else 202 with the job's URL to poll.
  * Thread-safe.
@@ -116,11 +116,14 @@ public final class AdminServlet extends HttpServlet {
         IngestJobs jobs = services.ingestJobs().orElseThrow(() -> new IrisError.Unavailable(
                 "ingest is unavailable: no model is loaded", Duration.ofSeconds(60), null));
         int scale = Ingester.parseScale(Optional.ofNullable(request.getParameter("scale")).orElse("2"));
+        int optimize = Optional.ofNullable(request.getParameter("optimize"))
+                .map(text -> Ingester.parseOptimize(text, services.config().ingest().optimizeIterations()))
+                .orElse(0);
         if (body.length == 0) {
             throw new IrisError.BadRequest("empty body: send the image file as the request body");
         }
         IngestJobs.Job job = jobs.submit(
-                new Ingester.Request(name, body, scale, Optional.ofNullable(request.getParameter("model"))));
+                new Ingester.Request(name, body, scale, Optional.ofNullable(request.getParameter("model")), optimize));
         Optional<AssetMeta> meta = Futures.within(job.result(), services.config().limits().requestTimeout(),
                 "ingest of " + name);
         if (meta.isEmpty()) { // still running: the client polls the job instead of holding the connection
@@ -153,6 +156,9 @@ public final class AdminServlet extends HttpServlet {
         CompletableFuture<AssetMeta> result = job.result();
         if (!result.isDone()) {
             out.put("state", "running");
+            if (job.progress().fraction() > 0) {
+                out.put("optimizeProgress", Math.floor(job.progress().fraction() * 100) / 100); // of the LR optimisation
+            }
         } else if (result.isCompletedExceptionally()) {
             Problem problem = jobProblems.get(job.id(), id -> ErrorResponses.toProblem(result.exceptionNow()));
             out.put("state", "failed");
@@ -208,6 +214,7 @@ public final class AdminServlet extends HttpServlet {
         out.put("created", meta.created().toString());
         out.put("roundTripPsnrY", Double.isFinite(meta.roundTripPsnrY())
                 ? Math.round(meta.roundTripPsnrY() * 100) / 100.0 : "Infinity");
+        out.put("optimizeIterations", meta.optimizeIterations());
         return out;
     }
 

@@ -30,12 +30,14 @@ public final class Main {
               loadtest [--seconds 180] [--windows 6] [--rss-budget-mb 3072] [--soak-seconds 0] [--out docs/LOADTEST.md]
                                                       bounded overload on loopback; exit 1 if a promise breaks
               bench-ort [--out docs/ORT-OVERHEAD.md]  FFM binding vs ONNX Runtime's JNI API, per call
+              hcd <dir> [--scale 2|4] [--iterations 0,5,10,15,20] [--out docs/hcd-x2.md]
+                                                      encode-time LR optimisation: gain, time, LR fidelity
               help                                    this text (also --help after any command)
             options: --config=FILE (default conf/iris.properties), --<key>=<value> for any key in it
             """;
     /** Options that may also be given as two words, {@code --scale 2}. */
     private static final List<String> TWO_WORD = List.of("--scale", "--model", "--out", "--seconds", "--runs",
-            "--windows", "--rss-budget-mb", "--soak-seconds");
+            "--windows", "--rss-budget-mb", "--soak-seconds", "--iterations");
 
     private Main() {}
 
@@ -112,6 +114,23 @@ public final class Main {
                 }
                 yield BenchCommand.run(configFile, options, base, out, Double.parseDouble(secondsText),
                         Integer.parseInt(runsText), "./iris " + String.join(" ", args));
+            }
+            case "hcd" -> {
+                int scale;
+                try {
+                    scale = Ingester.parseScale(Optional.ofNullable(options.remove("scale")).orElse("2"));
+                } catch (IngestException e) {
+                    System.err.println("iris: --scale: " + e.getMessage());
+                    yield 2;
+                }
+                String counts = Optional.ofNullable(options.remove("iterations")).orElse("0,5,10,15,20");
+                if (!counts.matches("0(,[1-9][0-9]{0,2})*")) {
+                    System.err.println("iris: hcd needs --iterations 0,N,... (0 first: the plain LR), got " + counts);
+                    yield 2;
+                }
+                Path out = base.resolve(Optional.ofNullable(options.remove("out")).orElse("docs/hcd-x" + scale + ".md"));
+                yield HcdCommand.run(ConfigLoader.load(Optional.of(configFile), options, base), positional, scale,
+                        java.util.Arrays.stream(counts.split(",")).map(Integer::parseInt).toList(), out);
             }
             case "bench-ort" -> {
                 Path out = base.resolve(Optional.ofNullable(options.remove("out")).orElse("docs/ORT-OVERHEAD.md"));

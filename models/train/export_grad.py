@@ -1,0 +1,281 @@
+"""Gradient graphs for encode-time optimisation (HCD, see hcd.py), exported beside a pack's
+down.onnx and up.onnx and listed, hashed, in its model.json:
+
+    models/train/.venv/bin/python -m models.train.export_grad models/irn-x2-small [...]
+
+(release.py calls export_graphs for every new release, so this command is for packs released
+before it existed). The server runs the LR stage (lr_grad.onnx); hr_grad.onnx, the HR stage, is
+exported only with --hr-stage (measured in docs/HCD.md, not run by the server). The network is rebuilt from the pack's own up.onnx weights (hcd.load_pack),
+so no training checkpoint is needed and the graphs differentiate exactly the network that serves.
+
+lr_grad.onnx (opset 18; h, w dynamic):
+  inputs  lr [1,3,h,w] float32 continuous LR in [0,1] (rounded to 8 bits inside, straight-through)
+          hr [1,3,h*s,w*s] the target HR
+          lr_ref [1,3,h,w] the LR the fidelity term holds lr to (iris: the model's 8-bit LR)
+          mask [1,1,h*s,w*s] 1 where an HR pixel counts, 0 where not (a tile's margins)
+          chroma [1] weight of colour (Cb, Cr) against luma (Y) errors
+          fidelity [1] weight of the fidelity term
+  outputs loss [1] = E(up(ste(clamp(lr))) - hr) + fidelity sum((lr - lr_ref)^2), with
+          E(d) = sum(mask (Y(d)^2 + chroma (Cb(d)^2 + Cr(d)^2))) / s^2 (hcd.py)
+          grad [1,3,h,w] d loss / d lr
+hr_grad.onnx (the HR stage: the HR fed to down.onnx, through 8-bit rounding and up.onnx):
+  inputs  x [1,3,H,W] the HR fed to the downscaler, hr [1,3,H,W] the target, mask [1,1,H,W],
+          chroma [1]
+  outputs loss [1] = E(up(ste(clamp(down(x)))) - hr), grad [1,3,H,W] d loss / d x
+
+How: torch.onnx cannot export torch.autograd.grad itself, so the gradient function is traced to
+plain aten ops with make_fx (symbolic shapes), with aten.convolution_backward rewritten as the
+transposed convolution of the same weights (its input gradient; the weights are frozen, so their
+gradient is never asked for), and that graph is exported by the dynamo exporter.
+"""
+import argparse
+import json
+import os
+import time
+
+import numpy as np
+import onnx
+import torch
+from torch.export import Dim
+from torch.fx.experimental.proxy_tensor import make_fx
+
+from . import export, hcd, irn
+
+OPSET = 18  # the dynamo exporter's lowest
+LR_INPUTS = ("lr", "hr", "lr_ref", "mask", "chroma", "fidelity")
+HR_INPUTS = ("x", "hr", "mask", "chroma")
+OUTPUTS = ("loss", "grad")
+# Relative tolerance of a gradient against PyTorch autograd: |got - want| <= GRAD_RTOL * max |want|.
+GRAD_RTOL = 1e-4
+aten = torch.ops.aten
+
+
+def _convolution_backward(grad_out, inp, weight, bias_sizes, stride, padding, dilation, transposed,
+                          output_padding, groups, output_mask):
+    """aten.convolution_backward for frozen weights: the input gradient of a convolution is the
+    transposed convolution with the same weights, stride, padding and groups, and the other way
+    round. Exact for the strides IRN uses (1, and the Haar's kernel-sized stride 2 without
+    padding), where no output padding is needed."""
+    assert not output_mask[1] and not output_mask[2], "weights are frozen: no weight or bias gradient"
+    k = weight.shape[2:]
+    for st, kk, p in zip(stride, k, padding):
+        assert st == 1 or (kk == st and p == 0), ("stride needs output padding", stride, k, padding)
+    gi = None
+    if output_mask[0]:
+        gi = aten.convolution(grad_out, weight, None, stride, padding, dilation, not transposed,
+                              [0, 0], groups)
+    return gi, None, None
+
+
+DECOMPOSITIONS = {aten.convolution_backward.default: _convolution_backward}
+
+
+def _trace(fn, example):
+    with export.no_nnpack():
+        return make_fx(fn, decomposition_table=DECOMPOSITIONS, tracing_mode="symbolic",
+                       _allow_non_fake_inputs=True)(*example)
+
+
+def _export(gm, example, input_names, dynamic, path):
+    tmp = path + ".tmp"
+    torch.onnx.export(gm, example, tmp, input_names=list(input_names), output_names=list(OUTPUTS),
+                      dynamic_shapes=dynamic, dynamo=True, opset_version=OPSET, external_data=False,
+                      verbose=False)
+    m = onnx.load(tmp)
+    onnx.checker.check_model(m, full_check=True)
+    os.replace(tmp, path)
+    return m
+
+
+def lr_example(scale, h, w, g):
+    """Inputs for lr_grad at LR size h x w. The LR sits a quarter of a level from its 8-bit value,
+    so no implementation rounds it the other way; the reference is what the LR would round to."""
+    lr = (torch.randint(0, 255, (1, 3, h, w), generator=g) + 0.25 + 0.5 * torch.rand(1, 3, h, w, generator=g)) / 255
+    hr = torch.rand(1, 3, h * scale, w * scale, generator=g)
+    ref = torch.round(lr * 255) / 255 + (torch.rand(1, 3, h, w, generator=g) - 0.5) / 255
+    mask = (torch.rand(1, 1, h * scale, w * scale, generator=g) > 0.2).float()
+    return lr, hr, ref, mask, torch.tensor([0.4]), torch.tensor([0.7])
+
+
+def hr_example(net, scale, h, w, g):
+    """Random inputs for hr_grad at HR size h x w (multiples of the scale); check_hr moves x so that
+    its LR stays clear of 8-bit rounding boundaries."""
+    x = torch.rand(1, 3, h, w, generator=g)
+    hr = torch.rand(1, 3, h, w, generator=g)
+    mask = (torch.rand(1, 1, h, w, generator=g) > 0.2).float()
+    return x, hr, mask, torch.tensor([0.4])
+
+
+def export_lr_grad(net, scale, path, trace_lr=(12, 10)):
+    up = irn.Up(net).eval()
+    g = torch.Generator().manual_seed(1)
+    example = lr_example(scale, *trace_lr, g)
+    gm = _trace(hcd.lr_grad(up, scale), example)
+    h, w = Dim("h", min=2, max=16384), Dim("w", min=2, max=16384)
+    dyn = ({2: h, 3: w}, {2: scale * h, 3: scale * w}, {2: h, 3: w}, {2: scale * h, 3: scale * w}, None, None)
+    return _export(gm, example, LR_INPUTS, dyn, path)
+
+
+def export_hr_grad(net, scale, path, trace_lr=(12, 10)):
+    down, up = irn.Down(net).eval(), irn.Up(net).eval()
+    g = torch.Generator().manual_seed(2)
+    example = hr_example(net, scale, trace_lr[0] * scale, trace_lr[1] * scale, g)
+    gm = _trace(hcd.hr_grad(down, up, scale), example)
+    # H and W are multiples of the scale: the export sees them as scale * (LR size)
+    h, w = Dim("h", min=2, max=16384), Dim("w", min=2, max=16384)
+    dyn = ({2: scale * h, 3: scale * w},) * 3 + (None,)
+    return _export(gm, example, HR_INPUTS, dyn, path)
+
+
+def _autograd(fn, example):
+    with export.no_nnpack():
+        loss, grad = fn(*example)
+    return loss.detach().numpy(), grad.numpy()
+
+
+def _compare(what, want, got):
+    (wl, wg), (gl, gg) = want, got
+    assert gg.shape == wg.shape, (what, gg.shape, wg.shape)
+    err = float(np.abs(gg - wg).max())
+    scale = float(np.abs(wg).max())
+    assert scale > 0, (what, "zero gradient: the check would prove nothing")
+    assert err <= GRAD_RTOL * scale, (what, "grad", err, scale)
+    lerr = abs(float(gl[0]) - float(wl[0]))
+    assert lerr <= GRAD_RTOL * abs(float(wl[0])), (what, "loss", float(gl[0]), float(wl[0]))
+    return {"max_abs_err": err, "max_abs_grad": scale, "loss_rel_err": lerr / abs(float(wl[0]))}
+
+
+def check_lr(net, scale, model, sizes=((9, 14), (16, 7))):
+    """lr_grad.onnx in ONNX Runtime against PyTorch autograd of hcd.lr_loss, at sizes other than
+    the trace size (so the axes are really dynamic). Returns the errors."""
+    fn = hcd.lr_grad(irn.Up(net).eval(), scale)
+    out = {}
+    for h, w in sizes:
+        g = torch.Generator().manual_seed(10 * h + w)
+        example = lr_example(scale, h, w, g)
+        want = _autograd(fn, example)
+        got = export.ort_run(model, {k: v.numpy() for k, v in zip(LR_INPUTS, example)})
+        out[f"{h}x{w}"] = _compare(f"lr_grad {h}x{w}", want, got)
+    return out
+
+
+def check_hr(net, scale, model, sizes=((9, 14), (16, 7))):
+    """hr_grad.onnx in ONNX Runtime against PyTorch autograd of hcd.hr_loss. The LR inside is
+    rounded to 8 bits, and a value at a rounding boundary could round the other way in ONNX Runtime
+    than in PyTorch, so x is first moved until its LR is clear of every boundary."""
+    down, up = irn.Down(net).eval(), irn.Up(net).eval()
+    fn = hcd.hr_grad(down, up, scale)
+    out = {}
+    for h, w in sizes:
+        g = torch.Generator().manual_seed(10 * h + w + 1)
+        x, hr, mask, chroma = hr_example(net, scale, h * scale, w * scale, g)
+        with torch.no_grad(), export.no_nnpack():
+            lr = down(x)
+        # move x so that its LR is at lattice point + 1/4 level, away from every rounding boundary
+        x = _nudge_to_lattice(down, x, lr, scale)
+        example = (x, hr, mask, chroma)
+        want = _autograd(fn, example)
+        got = export.ort_run(model, {k: v.numpy() for k, v in zip(HR_INPUTS, example)})
+        out[f"{h * scale}x{w * scale}"] = _compare(f"hr_grad {h * scale}x{w * scale}", want, got)
+    return out
+
+
+def _nudge_to_lattice(down, x, lr, scale):
+    """x shifted so that down(x) sits about a quarter level from its 8-bit value: IRN's LR is nearly
+    the Haar low band of x plus a small coupling term, and adding a constant c to every HR pixel of
+    a cell adds about c to its LR pixel; a few fixed-point steps bring each LR value near
+    floor(255 v) / 255 + 0.25 / 255."""
+    with torch.no_grad(), export.no_nnpack():
+        for _ in range(4):
+            lr = down(x)
+            target = (torch.floor(lr * 255) + 0.25) / 255
+            x = torch.clamp(x + torch.repeat_interleave(torch.repeat_interleave(target - lr, scale, 2), scale, 3),
+                            0.02, 0.98)
+        frac = torch.frac(down(x) * 255)
+        assert float(torch.min(torch.abs(frac - 0.5))) > 0.05, "could not move the LR off rounding boundaries"
+    return x
+
+
+def write_check(net, scale, check_dir, lr_hw=(10, 13)):
+    """Java fixture for lr_grad.onnx: check_dir/lr_grad/ holds every input and PyTorch's loss and
+    gradient as raw little-endian float32 (NCHW), described by meta.json; the Java test runs the
+    graph through iris's binding on these inputs and compares."""
+    out = os.path.join(check_dir, "lr_grad")
+    os.makedirs(out, exist_ok=True)
+    g = torch.Generator().manual_seed(7)
+    example = lr_example(scale, *lr_hw, g)
+    loss, grad = _autograd(hcd.lr_grad(irn.Up(net).eval(), scale), example)
+    meta = {"format": "raw little-endian float32, NCHW", "model": "lr_grad.onnx", "inputs": {},
+            "expected": {}, "tolerance_relative": GRAD_RTOL,
+            "note": "expected outputs computed by PyTorch autograd of models/train/hcd.py lr_loss"}
+    for name, value in zip(LR_INPUTS, example):
+        export.write_raw(os.path.join(out, name + ".f32"), value.numpy())
+        meta["inputs"][name] = {"file": name + ".f32", "shape": list(value.shape)}
+    for name, value in (("loss", loss), ("grad", grad)):
+        export.write_raw(os.path.join(out, name + ".f32"), value)
+        meta["expected"][name] = {"file": name + ".f32", "shape": list(value.shape)}
+    with open(os.path.join(out, "meta.json"), "w") as fh:
+        json.dump(meta, fh, indent=1)
+    return meta
+
+
+def export_graphs(net, scale, out_dir, hr_stage=False):
+    """Export lr_grad.onnx (and hr_grad.onnx) into out_dir, check each against PyTorch autograd in
+    ONNX Runtime, write the Java fixture into out_dir/check/, and return the model.json entries
+    (file, sha256, contract, checks) by key."""
+    for p in net.parameters():  # frozen: only the input's gradient is traced
+        p.requires_grad_(False)
+    write_check(net, scale, os.path.join(out_dir, "check"))
+    entries = {}
+    t0 = time.time()
+    m = export_lr_grad(net, scale, os.path.join(out_dir, "lr_grad.onnx"))
+    entries["lr_grad"] = {
+        "file": "lr_grad.onnx", "sha256": export.sha256(os.path.join(out_dir, "lr_grad.onnx")),
+        "inputs": "lr [1,3,h,w] continuous LR in [0,1]; hr [1,3,h*s,w*s] target; lr_ref [1,3,h,w]; "
+                  "mask [1,1,h*s,w*s]; chroma [1]; fidelity [1]",
+        "outputs": "loss [1]; grad [1,3,h,w] = d loss / d lr",
+        "loss": "E(up(ste(clamp(lr,0,1))) - hr) + fidelity sum((lr - lr_ref)^2), "
+                "E(d) = sum(mask (Y(d)^2 + chroma (Cb(d)^2 + Cr(d)^2))) / s^2 (BT.601); "
+                "ste(v) = round(255 v) / 255 forward, identity backward",
+        "python_graph_check": check_lr(net, scale, m),
+        "ops": sorted({n.op_type for n in m.graph.node}),
+    }
+    print(f"lr_grad.onnx: {time.time() - t0:.0f} s", flush=True)
+    if hr_stage:
+        t0 = time.time()
+        m = export_hr_grad(net, scale, os.path.join(out_dir, "hr_grad.onnx"))
+        entries["hr_grad"] = {
+            "file": "hr_grad.onnx", "sha256": export.sha256(os.path.join(out_dir, "hr_grad.onnx")),
+            "inputs": "x [1,3,H,W] HR fed to the downscaler; hr [1,3,H,W] target; mask [1,1,H,W]; chroma [1]",
+            "outputs": "loss [1]; grad [1,3,H,W] = d loss / d x",
+            "loss": "E(up(ste(clamp(down(x),0,1))) - hr), E as for lr_grad",
+            "python_graph_check": check_hr(net, scale, m),
+            "ops": sorted({n.op_type for n in m.graph.node}),
+        }
+        print(f"hr_grad.onnx: {time.time() - t0:.0f} s", flush=True)
+    for e in entries.values():
+        e["python_graph_check"]["onnxruntime"] = __import__("onnxruntime").__version__
+    return entries
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("packs", nargs="+", help="model directories, e.g. models/irn-x2-small")
+    ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--hr-stage", action="store_true",
+                    help="also export hr_grad.onnx (the HR stage: measured in docs/HCD.md, not run by the server)")
+    a = ap.parse_args()
+    torch.set_num_threads(a.threads)
+    for pack in a.packs:
+        net, scale = hcd.load_pack(pack)
+        entries = export_graphs(net, scale, pack, hr_stage=a.hr_stage)
+        card_path = os.path.join(pack, "model.json")
+        card = json.load(open(card_path))
+        card["onnx"].update(entries)
+        with open(card_path, "w") as fh:
+            json.dump(card, fh, indent=1)
+        print(json.dumps({pack: {k: v["sha256"] for k, v in entries.items()}}), flush=True)
+
+
+if __name__ == "__main__":
+    main()
