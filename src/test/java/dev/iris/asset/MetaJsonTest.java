@@ -20,6 +20,18 @@ class MetaJsonTest {
     }
 
     @Test
+    void optimizeIterations_roundTrip_andArePlainWhenAbsent() throws IOException {
+        AssetMeta optimised = new AssetMeta("cat", "0123456789abcdef", "png", 13, 10, 7, 5, 2, "model", "abc123",
+                "def456", false, Instant.parse("2026-11-23T12:00:00Z"), 40.5, 12);
+        assertEquals(optimised, MetaJson.read(MetaJson.write(optimised)));
+        AssetMeta plain = new AssetMeta("cat", "0123456789abcdef", "png", 13, 10, 7, 5, 2, "model", "abc123",
+                "def456", false, Instant.parse("2026-11-23T12:00:00Z"), 40.5);
+        String written = new String(MetaJson.write(plain), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(-1, written.indexOf("optimizeIterations"), "plain metadata is written as before: " + written);
+        assertEquals(0, MetaJson.read(MetaJson.write(plain)).optimizeIterations());
+    }
+
+    @Test
     void read_ofMetadataWrittenBeforeCodecs_saysPng() throws IOException {
         try (InputStream in = MetaJsonTest.class.getResourceAsStream("/fixtures/asset-store-v0/cat.json")) {
             AssetMeta meta = MetaJson.read(in.readAllBytes());

@@ -17,6 +17,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CancellationException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -29,10 +30,11 @@ import org.junit.jupiter.api.Test;
  */
 class LrOptimizerTest {
     /**
-     * Smallest PSNR-Y gain over the plain LR accepted for {@value #ITERATIONS} iterations on the test photo. Measured
-     * once (see docs/HCD.md): x2 +0.57 dB, x4 +0.38 dB; the floor leaves room for other CPUs' rounding.
+     * Smallest PSNR-Y gain over the plain LR accepted for {@value #ITERATIONS} iterations on the test photo, by scale.
+     * Measured once with the shipped packs: x2 40.77 -> 41.83 dB (+1.06), x4 29.84 -> 30.28 dB (+0.44); the floors
+     * are about half of that, room for other CPUs' rounding and for re-released models.
      */
-    private static final double MIN_GAIN_DB = 0.2;
+    private static final Map<Integer, Double> MIN_GAIN_DB = Map.of(2, 0.5, 4, 0.2);
     private static final int ITERATIONS = 10;
 
     private static ModelRegistry registry;
@@ -58,7 +60,7 @@ class LrOptimizerTest {
             List<Double> progress = new ArrayList<>();
             Rgb8Image optimised = optimizer.optimize(photo, plain, ITERATIONS, null, progress::add);
             double before = psnrY(rescaler, plain), after = psnrY(rescaler, optimised);
-            assertTrue(after >= before + MIN_GAIN_DB, rescaler.pack().id() + ": " + before + " -> " + after + " dB");
+            assertTrue(after >= before + MIN_GAIN_DB.get(rescaler.scale()), rescaler.pack().id() + ": " + before + " -> " + after + " dB");
             int moved = maxDiff(plain, optimised);
             assertTrue(moved > 0 && moved <= LrOptimizer.Settings.DEFAULT.boundLevels(),
                     rescaler.pack().id() + ": LR moved by up to " + moved + " levels");
@@ -74,11 +76,13 @@ class LrOptimizerTest {
         for (Rescaler rescaler : registry.all()) {
             Rgb8Image plain = rescaler.downscale(photo, null);
             LrOptimizer whole = new LrOptimizer(rescaler.pack(), Integer.MAX_VALUE, LrOptimizer.Settings.DEFAULT);
-            LrOptimizer tiled = new LrOptimizer(rescaler.pack(), 24, LrOptimizer.Settings.DEFAULT); // 4+ tiles a side
+            // 2x2 tiles at either scale (the photo's LR is 128x96 at x2, 64x48 at x4)
+            LrOptimizer tiled = new LrOptimizer(rescaler.pack(), 64 / (rescaler.scale() / 2), LrOptimizer.Settings.DEFAULT);
             double before = psnrY(rescaler, plain);
             double wholeGain = psnrY(rescaler, whole.optimize(photo, plain, ITERATIONS, null, f -> {})) - before;
             double tiledGain = psnrY(rescaler, tiled.optimize(photo, plain, ITERATIONS, null, f -> {})) - before;
-            assertTrue(tiledGain >= 0.7 * wholeGain, rescaler.pack().id() + ": tiles gain " + tiledGain
+            // measured once: x2 +1.053 dB in tiles against +1.060 whole, x4 +0.431 against +0.441
+            assertTrue(tiledGain >= 0.9 * wholeGain, rescaler.pack().id() + ": tiles gain " + tiledGain
                     + " dB, the whole image " + wholeGain);
         }
     }

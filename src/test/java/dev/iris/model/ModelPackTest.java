@@ -132,6 +132,37 @@ class ModelPackTest {
     }
 
     @Test
+    void open_gradientGraphShaMismatch_namesTheFile(@TempDir Path tmp) throws IOException {
+        Path pack = copyFirstPack(tmp);
+        byte[] grad = Files.readAllBytes(pack.resolve("lr_grad.onnx"));
+        grad[grad.length - 1] ^= 1;
+        Files.write(pack.resolve("lr_grad.onnx"), grad);
+        var e = assertThrows(ModelException.class, () -> ModelPack.open(ORT, pack, SessionOptions.defaults()));
+        assertTrue(e.getMessage().startsWith(pack.resolve("lr_grad.onnx") + ": sha256 is "), e.getMessage());
+    }
+
+    @Test
+    void open_gradientGraphListedButMissing_namesIt(@TempDir Path tmp) throws IOException {
+        Path pack = copyFirstPack(tmp);
+        Files.delete(pack.resolve("lr_grad.onnx"));
+        var e = assertThrows(ModelException.class, () -> ModelPack.open(ORT, pack, SessionOptions.defaults()));
+        assertTrue(e.getMessage().startsWith(pack.resolve("lr_grad.onnx") + ": cannot read model file"),
+                e.getMessage());
+    }
+
+    @Test
+    void open_gradientGraphWithTheWrongInputs_isRefused(@TempDir Path tmp) throws IOException {
+        Path pack = copyFirstPack(tmp);
+        Files.copy(pack.resolve("up.onnx"), pack.resolve("lr_grad.onnx"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.writeString(pack.resolve("model.json"), Files.readString(pack.resolve("model.json")).replaceFirst(
+                "(\"lr_grad\": \\{[^}]*?\"sha256\": \")[0-9a-f]+", "$1" + Sha256.hex(Files.readAllBytes(
+                        pack.resolve("lr_grad.onnx")))));
+        var e = assertThrows(ModelException.class, () -> ModelPack.open(ORT, pack, SessionOptions.defaults()));
+        assertTrue(e.getMessage().startsWith(pack.resolve("lr_grad.onnx") + ": expected inputs [lr, hr, lr_ref, mask, "
+                + "chroma, fidelity]"), e.getMessage());
+    }
+
+    @Test
     void registry_emptyDirectory_saysSo(@TempDir Path tmp) {
         var e = assertThrows(ModelException.class, () -> ModelRegistry.load(ORT, tmp, SessionOptions.defaults()));
         assertEquals(tmp + ": no model packs (subdirectories with a model.json)", e.getMessage());
@@ -143,7 +174,7 @@ class ModelPackTest {
             source = dirs.filter(d -> Files.isRegularFile(d.resolve("model.json"))).sorted().findFirst().orElseThrow();
         }
         Path target = Files.createDirectories(tmp.resolve(source.getFileName()));
-        for (String file : new String[] {"model.json", "down.onnx", "up.onnx"}) {
+        for (String file : new String[] {"model.json", "down.onnx", "up.onnx", "lr_grad.onnx"}) {
             Files.copy(source.resolve(file), target.resolve(file));
         }
         return target;

@@ -27,9 +27,10 @@ class OptimizeIngestTest {
     private static final String AUTH = "Bearer " + IrisTestServer.TOKEN;
     /**
      * Smallest gain in the ingest's own round-trip PSNR-Y from 10 iterations on the test photo. Measured once through
-     * this path (docs/HCD.md): +0.57 dB at x2; the floor leaves room for other CPUs' rounding.
+     * this path's model code (LrOptimizerTest): +1.06 dB at x2; the floor leaves room for other CPUs' rounding and
+     * for re-released models.
      */
-    private static final double MIN_GAIN_DB = 0.2;
+    private static final double MIN_GAIN_DB = 0.5;
 
     @Test
     void optimizedIngest_restoresBetterThanAPlainOne(@TempDir Path tmp) throws Exception {
@@ -74,7 +75,8 @@ class OptimizeIngestTest {
     void timedOutOptimisation_leavesTheStoreAsItWas(@TempDir Path tmp) throws Exception {
         Map<String, String> shortJobs = Map.of("limits.requestTimeoutMs", "1", "limits.ingestTimeoutMs", "3000");
         try (IrisTestServer iris = IrisTestServer.start(tmp, shortJobs)) {
-            String before = iris.ingest("photo", "photo.png", 2).version();
+            iris.ingest("photo", "photo.png", 2);
+            JsonNode before = json(iris.get("/iris/assets/photo", "Authorization", AUTH), 200);
             List<String> files = files(tmp);
             // 200 iterations of the test photo take far longer than 3 s on any CPU
             HttpResponse<byte[]> put = iris.put("/iris/assets/photo?scale=2&optimize=200",
@@ -84,19 +86,18 @@ class OptimizeIngestTest {
             assertEquals("failed", job.get("state").asText(), job.toString());
             assertEquals(503, job.get("status").asInt());
             assertTrue(job.get("error").asText().contains("exceeded the time limit of 3000 ms"), job.toString());
-            JsonNode meta = json(iris.get("/iris/assets/photo", "Authorization", AUTH), 200);
-            assertEquals(before, meta.get("version").asText());
-            assertEquals(0, meta.get("optimizeIterations").asInt());
+            assertEquals(before, json(iris.get("/iris/assets/photo", "Authorization", AUTH), 200));
             assertEquals(files, files(tmp));
         }
     }
 
     @Test
     void stoppingMidOptimisation_leavesTheStoreAsItWas(@TempDir Path tmp) throws Exception {
-        String before;
+        JsonNode before;
         List<String> files;
         try (IrisTestServer iris = IrisTestServer.start(tmp, Map.of("limits.requestTimeoutMs", "1"))) {
-            before = iris.ingest("photo", "photo.png", 2).version();
+            iris.ingest("photo", "photo.png", 2);
+            before = json(iris.get("/iris/assets/photo", "Authorization", AUTH), 200);
             files = files(tmp);
             HttpResponse<byte[]> put = iris.put("/iris/assets/photo?scale=2&optimize=200",
                     IrisTestServer.fixture("photo.png"), "Authorization", AUTH);
@@ -105,8 +106,7 @@ class OptimizeIngestTest {
         } // closing cancels the optimisation inside ONNX Runtime and waits for it to return
         assertEquals(files, files(tmp));
         try (IrisTestServer again = IrisTestServer.start(tmp, Map.of())) {
-            assertEquals(before, json(again.get("/iris/assets/photo", "Authorization", AUTH), 200)
-                    .get("version").asText());
+            assertEquals(before, json(again.get("/iris/assets/photo", "Authorization", AUTH), 200));
         }
     }
 
