@@ -10,7 +10,8 @@
 * grad_check: the gradient graphs of encode-time optimisation (export_grad.py) on small random
   nets and the shipped ones, against PyTorch autograd, in ONNX Runtime.
 Writes nothing in the tree. Exits 1 if any check fails (each runs even when another failed).
-About 30 s on one busy core.
+About 30 s on one busy core without grad_check; its dynamo export of a small gradient graph adds
+1-2 min of CPU (several minutes of wall time on a shared machine).
 """
 import argparse
 import sys

@@ -37,6 +37,8 @@ final class Health {
         out.put("scale", rescaler.scale());
         out.put("provider", rescaler.pack().provider());
         out.put("tileLr", rescaler.tileLr());
+        // encode-time optimisation: its tile side, or absent when the pack ships no gradient graph
+        rescaler.optimizer().ifPresent(optimizer -> out.put("optimizeTileLr", optimizer.tileLr()));
         out.put("upSha256", rescaler.pack().card().upSha256());
         return out;
     }

@@ -36,11 +36,12 @@ public final class LrOptimizer {
     /**
      * Native memory one run of the gradient graph holds at its peak, per HR pixel it covers, with ORT's CPU arena
      * off, inputs and outputs included: the forward pass's activations stay alive for the backward pass, so this is
-     * about 6x a restore's ({@link Rescaler#RUN_BYTES_PER_HR_PIXEL}). Measured on the shipped lr_grad.onnx graphs
-     * (ORT 1.30, Python, one thread, resident peak over the run): x2 2261 / 2830 bytes at 512x512 / 768x768 HR,
-     * x4 2842 / 2820; rounded up by about 15% for the allocator, as the restore's figure is (docs/HCD.md).
+     * about 5x a restore's ({@link Rescaler#RUN_BYTES_PER_HR_PIXEL}). Measured on the shipped lr_grad.onnx graphs
+     * (ORT 1.30, Python, one thread, resident peak over the run, fixed overhead included): x2 2244 / 1955 bytes at
+     * 512x512 / 768x768 HR, x4 2237 / 1776; rounded up by about 15% for the allocator, as the restore's figure is
+     * (docs/HCD.md).
      */
-    public static final long GRAD_BYTES_PER_HR_PIXEL = 3328;
+    public static final long GRAD_BYTES_PER_HR_PIXEL = 2600;
 
     /**
      * How the LR moves.
