@@ -49,10 +49,13 @@ public final class Rescaler {
             throw new IllegalArgumentException("tile side must be positive, got " + tileLr);
         }
         this.pack = pack;
-        this.tileLr = Math.min(tileLr, largestTileWithin(pack, maxRunBytes, RUN_BYTES_PER_HR_PIXEL));
-        this.optimizer = pack.lrGrad().isEmpty() || pack.card().receptiveRadiusLr().isEmpty() ? Optional.empty()
+        var radius = pack.card().receptiveRadiusLr();
+        this.tileLr = Math.min(tileLr, largestTileWithin(pack, maxRunBytes, RUN_BYTES_PER_HR_PIXEL,
+                radius.orElse(0)));
+        this.optimizer = pack.lrGrad().isEmpty() || radius.isEmpty() ? Optional.empty()
                 : Optional.of(new LrOptimizer(pack, Math.min(tileLr, largestTileWithin(pack, maxRunBytes,
-                        LrOptimizer.GRAD_BYTES_PER_HR_PIXEL)), LrOptimizer.Settings.DEFAULT));
+                        LrOptimizer.GRAD_BYTES_PER_HR_PIXEL, Math.min(LrOptimizer.MARGIN_LR, radius.getAsInt()))),
+                        LrOptimizer.Settings.DEFAULT));
     }
 
     /**
@@ -63,8 +66,8 @@ public final class Rescaler {
         return optimizer;
     }
 
-    /** The largest tile side whose run, margins included, stays within {@code maxRunBytes}. */
-    private static int largestTileWithin(ModelPack pack, long maxRunBytes, long bytesPerHrPixel) {
+    /** The largest tile side whose run, {@code margin} on each side included, stays within {@code maxRunBytes}. */
+    private static int largestTileWithin(ModelPack pack, long maxRunBytes, long bytesPerHrPixel, int margin) {
         var radius = pack.card().receptiveRadiusLr();
         if (maxRunBytes == Long.MAX_VALUE) {
             return Integer.MAX_VALUE; // no budget: whole-image runs
@@ -76,12 +79,12 @@ public final class Rescaler {
             return Integer.MAX_VALUE;
         }
         long hrSide = (long) Math.sqrt((double) maxRunBytes / bytesPerHrPixel);
-        long tile = hrSide / pack.scale() - 2L * radius.getAsInt();
+        long tile = hrSide / pack.scale() - 2L * margin;
         if (tile < MIN_TILE_LR) {
             System.getLogger(Rescaler.class.getName()).log(System.Logger.Level.WARNING, "model {0}: a run of even a "
                     + "{1}-pixel tile needs {2} MiB, more than the {3} MiB each run may have (limits.modelMemoryBytes "
                     + "/ model runs): running {1}-pixel tiles over budget", pack.id(), MIN_TILE_LR,
-                    runBytes(pack, MIN_TILE_LR + 2 * radius.getAsInt(), bytesPerHrPixel) >> 20, maxRunBytes >> 20);
+                    runBytes(pack, MIN_TILE_LR + 2 * margin, bytesPerHrPixel) >> 20, maxRunBytes >> 20);
             return MIN_TILE_LR;
         }
         return (int) Math.min(Integer.MAX_VALUE, tile);

@@ -70,7 +70,7 @@ final class HcdCommand {
                     double seconds = (System.nanoTime() - t0) / 1e9, cpuSeconds = (cpuNanos() - c0) / 1e9;
                     if (n > 0 && peakKnown) {
                         long grown = ProcMemory.now().hwmBytes() - before.rssBytes();
-                        int side = optimizer.tileLr() + 2 * model.pack().card().receptiveRadiusLr().orElseThrow();
+                        int side = optimizer.tileLr() + 2 * optimizer.marginLr();
                         long pixels = (long) Math.min(side, plain.width()) * Math.min(side, plain.height())
                                 * scale * scale;
                         if (grown > peakBytes) {
@@ -110,7 +110,7 @@ final class HcdCommand {
                 .append(String.join(",", counts.stream().map(String::valueOf).toList())).append("`. Date: ")
                 .append(LocalDate.now()).append(". ").append(machine).append(".\n\nOptimiser: ")
                 .append(LrOptimizer.Settings.DEFAULT).append(", tiles of ").append(optimizer.tileLr())
-                .append(" LR px (run share ").append(runShare >> 20).append(" MiB).\n\n");
+                .append(" LR px with ").append(optimizer.marginLr()).append(" px margins (run share ").append(runShare >> 20).append(" MiB).\n\n");
         md.append("## Mean over ").append(rows.stream().map(Row::photo).distinct().count()).append(" photos\n\n");
         md.append("| iterations | PSNR-Y (dB) | gain Y | gain RGB | s per MP (HR), wall | CPU s per MP | "
                 + "LR vs bicubic LR, PSNR-Y | LR vs plain LR | LR PNG bytes vs plain | restore time vs plain |\n"
