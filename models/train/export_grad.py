@@ -243,6 +243,8 @@ def export_graphs(net, scale, out_dir, hr_stage=False):
     m = export_lr_grad(net, scale, os.path.join(out_dir, "lr_grad.onnx"))
     entries["lr_grad"] = {
         "file": "lr_grad.onnx", "sha256": export.sha256(os.path.join(out_dir, "lr_grad.onnx")),
+        # the network it differentiates: the server refuses the pair when up.onnx has changed since
+        "up_sha256": export.sha256(os.path.join(out_dir, "up.onnx")),
         "inputs": "lr [1,3,h,w] continuous LR in [0,1]; hr [1,3,h*s,w*s] target; lr_ref [1,3,h,w]; "
                   "mask [1,1,h*s,w*s]; chroma [1]; fidelity [1]",
         "outputs": "loss [1]; grad [1,3,h,w] = d loss / d lr",

@@ -164,3 +164,29 @@ class Up(nn.Module):
     def forward(self, lr):
         z = (lr[:, :1] * 0.0).repeat(1, self.nz, 1, 1)
         return self.net(torch.cat((lr, z), 1), rev=True)
+
+
+def _op_indices(blocks):
+    """Per level: (index of its Haar op, indices of its coupling blocks) in ``operations``."""
+    out, i = [], 0
+    for n in blocks:
+        out.append((i, list(range(i + 1, i + 1 + n))))
+        i += 1 + n
+    return out
+
+
+def grow_state_dict(src_sd, src_blocks, net, blocks):
+    """Weights of a trained net placed into a deeper one of the same growth: every level keeps its
+    trained blocks first and gets the extra ones after them. A fresh block is the identity (its
+    conv5 layers start at zero), so the deeper net computes exactly what the trained one did and
+    training starts from its quality instead of from scratch."""
+    assert len(src_blocks) == len(blocks) and all(n >= m for m, n in zip(src_blocks, blocks)), (src_blocks, blocks)
+    sd = net.state_dict()
+    for (src_haar, src_ops), (dst_haar, dst_ops) in zip(_op_indices(src_blocks), _op_indices(blocks)):
+        pairs = [(src_haar, dst_haar)] + list(zip(src_ops, dst_ops))
+        for s, d in pairs:
+            prefix = f"operations.{s}."
+            for k, v in src_sd.items():
+                if k.startswith(prefix):
+                    sd[f"operations.{d}." + k[len(prefix):]].copy_(v)
+    net.load_state_dict(sd, strict=True)

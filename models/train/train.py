@@ -204,7 +204,12 @@ def main():
     elif cfg.get("init_from"):
         src = torch.load(os.path.join(HERE, "runs", cfg["init_from"], "last.pt"),
                          map_location="cpu", weights_only=False)
-        net.load_state_dict(src["model"], strict=True)
+        src_blocks = src["config"]["blocks"] if "config" in src else cfg["blocks"]
+        if list(src_blocks) != list(cfg["blocks"]):
+            irn.grow_state_dict(src["model"], src_blocks, net, cfg["blocks"])
+            print(f"grown from blocks {src_blocks} to {cfg['blocks']} (new blocks start as identity)", flush=True)
+        else:
+            net.load_state_dict(src["model"], strict=True)
         cfg["init_from_step"] = src["step"]
         with open(os.path.join(run_dir, "config.json"), "w") as f:
             json.dump(cfg, f, indent=1)

@@ -1,6 +1,7 @@
 package dev.iris.app;
 
 import com.github.benmanes.caffeine.cache.stats.CacheStats;
+import dev.iris.asset.RestoredTier;
 import dev.iris.render.ImageCaches;
 import dev.iris.model.Rescaler;
 import java.util.LinkedHashMap;
@@ -24,9 +25,22 @@ final class Health {
         out.put("onnxRuntime", Map.of("version", app.ort().version(), "library", app.ort().library().getFileName().toString()));
         out.put("modelRuns", Map.of("total", app.runner().finished(), "active", app.runner().active(),
                 "queued", app.runner().queued()));
+        Map<String, Object> provisional = new LinkedHashMap<>();
+        // serving.restoreWaitMs: whether a request that needs a restore may be answered from the LR meanwhile
+        provisional.put("enabled", app.config().serving().restoreWait().isPresent());
+        app.config().serving().restoreWait().ifPresent(wait -> provisional.put("restoreWaitMs", wait.toMillis()));
+        provisional.put("answers", app.renderer().provisionalAnswers());
+        out.put("provisional", provisional);
         Map<String, Object> caches = new LinkedHashMap<>();
         app.caches().usage().forEach((name, usage) -> caches.put(name, cache(usage)));
         out.put("caches", caches);
+        // The kind only: the bucket, endpoint and directory are the operator's business, not every client's.
+        out.put("store", app.config().assets().store().name().toLowerCase(java.util.Locale.ROOT));
+        out.put("restoredTier", restoredTier(app.restoredTier().stats()));
+        Map<String, Object> assets = new LinkedHashMap<>();
+        assets.put("lrCodec", app.lrCodec().id());
+        assets.putAll(app.assetTotals().current().report());
+        out.put("assets", assets);
         out.put("memory", memory.report());
         return out;
     }
@@ -40,6 +54,20 @@ final class Health {
         // encode-time optimisation: its tile side, or absent when the pack ships no gradient graph
         rescaler.optimizer().ifPresent(optimizer -> out.put("optimizeTileLr", optimizer.tileLr()));
         out.put("upSha256", rescaler.pack().card().upSha256());
+        return out;
+    }
+
+    private static Map<String, Object> restoredTier(RestoredTier.Stats stats) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("bytes", stats.bytes());
+        out.put("maxBytes", stats.maxBytes());
+        out.put("hits", stats.hits());
+        out.put("misses", stats.misses());
+        out.put("readFailures", stats.readFailures());
+        out.put("stored", stats.stored());
+        out.put("dropped", stats.dropped());
+        out.put("writeFailures", stats.writeFailures());
+        out.put("evictions", stats.evicted());
         return out;
     }
 

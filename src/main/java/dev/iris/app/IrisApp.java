@@ -2,8 +2,14 @@ package dev.iris.app;
 
 import dev.iris.asset.AssetName;
 import dev.iris.asset.AssetStore;
+import dev.iris.asset.AssetUnavailable;
+import dev.iris.asset.BlobStore;
 import dev.iris.asset.IngestJobs;
 import dev.iris.asset.Ingester;
+import dev.iris.asset.LrCodec;
+import dev.iris.asset.RestoredTier;
+import dev.iris.asset.S3Bucket;
+import dev.iris.asset.RestoreKeeper;
 import dev.iris.config.IrisConfig;
 import dev.iris.image.DecodeLimits;
 import dev.iris.model.ModelException;
@@ -11,11 +17,14 @@ import dev.iris.model.ModelRegistry;
 import dev.iris.model.ModelRunner;
 import dev.iris.ort.ExecutionProvider;
 import dev.iris.ort.OrtRuntime;
+import dev.iris.ort.RunControl;
 import dev.iris.ort.RuntimeOptions;
 import dev.iris.ort.SessionOptions;
 import dev.iris.render.ImageCaches;
 import dev.iris.render.Renderer;
 import dev.iris.web.IrisServices;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -34,6 +43,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.ToDoubleFunction;
 import java.util.stream.Stream;
 
 /**
@@ -48,7 +58,11 @@ public final class IrisApp implements IrisServices, AutoCloseable {
     private final OrtRuntime ort;
     private final Optional<ModelRegistry> models;
     private final Optional<String> modelProblem;
+    private final Optional<S3Bucket> bucket;
+    private final LrCodec lrCodec;
     private final AssetStore store;
+    private final AssetTotals assetTotals;
+    private final RestoredTier restoredTier;
     private final Ingester ingester;
     private final IngestJobs ingestJobs;
     private final ModelRunner runner;
@@ -57,24 +71,109 @@ public final class IrisApp implements IrisServices, AutoCloseable {
     private final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
 
-    private IrisApp(IrisConfig config, OrtRuntime ort, Optional<ModelRegistry> models, Optional<String> problem) {
+    /** What every model run's control carries: run options matching {@link #sessionOptions}. */
+    private final SessionOptions sessionOptions;
+
+    private IrisApp(IrisConfig config, OrtRuntime ort, SessionOptions sessionOptions, Optional<ModelRegistry> models,
+            Optional<String> problem) {
         this.config = config;
         this.ort = ort;
+        this.sessionOptions = sessionOptions;
         this.models = models;
         this.modelProblem = problem;
-        this.store = AssetStore.inDirectory(config.assets().dir());
+        IrisConfig.Assets assets = config.assets();
+        this.bucket = assets.store() == IrisConfig.Store.S3 ? Optional.of(openBucket(assets.s3())) : Optional.empty();
+        this.lrCodec = lrCodec(config);
+        this.store = openStore(config, bucket, lrCodec);
+        this.restoredTier = bucket.map(b -> b.restoredTier(assets.restoredMaxBytes()))
+                .orElseGet(() -> RestoredTier.inDirectory(assets.dir().resolve(".restored"),
+                        assets.restoredMaxBytes()));
         this.ingester = models.map(m -> new Ingester(store, m,
                 DecodeLimits.ofPixels(config.limits().maxSourcePixels()), Clock.systemUTC())).orElse(null);
-        this.runner = new ModelRunner(ort, concurrentRuns(config), config.limits().queueLength(),
+        this.runner = new ModelRunner(this::newRunControl, concurrentRuns(config), config.limits().queueLength(),
                 config.limits().requestTimeout(), meters);
+        this.caches = new ImageCaches(config.caches(), meters);
+        this.renderer = new Renderer(store, restoredTier, models, runner, caches, config.serving(),
+                config.limits().requestTimeout(), meters);
+        this.assetTotals = new AssetTotals(store, System::nanoTime);
+        assetTotals.bindTo(meters);
+        // HTTP ingests hand their restore to the renderer's cache: the asset's first large request is then warm.
         this.ingestJobs = ingester == null ? null
-                : new IngestJobs(ingester, store, runner, config.limits().ingestTimeout(),
+                : new IngestJobs(ingester, renderer, store, runner, config.limits().ingestTimeout(),
                         // one thread always left to restores; large ingests also need ~1 GB of heap each
                         Math.max(1, concurrentRuns(config) - 1), config.limits().queueLength());
-        this.caches = new ImageCaches(config.caches(), meters);
-        this.renderer = new Renderer(store, models, runner, caches, config.serving(),
-                config.limits().requestTimeout());
         bindStandardMetrics(meters);
+        bindTierMetrics(meters);
+    }
+
+    /**
+     * Opens the bucket and asks it whether it answers and honours conditional writes: a refusal (credentials, no
+     * such bucket, conditions ignored) stops the start; a server that does not answer yet only gets a warning, so
+     * a node starts during an outage and serves once the store is back.
+     */
+    private static S3Bucket openBucket(IrisConfig.S3 s3) {
+        S3Bucket bucket = S3Bucket.open(s3);
+        try {
+            bucket.verify();
+        } catch (AssetUnavailable e) {
+            LOG.log(Level.WARNING, "{0}; starting anyway, requests that need the store get 503 until it answers",
+                    e.getMessage());
+        } catch (RuntimeException e) {
+            bucket.close();
+            throw e;
+        }
+        return bucket;
+    }
+
+    private void bindTierMetrics(MeterRegistry registry) {
+        tierCounter(registry, "iris.restored.tier.reads", "result", "hit", RestoredTier.Stats::hits);
+        tierCounter(registry, "iris.restored.tier.reads", "result", "miss", RestoredTier.Stats::misses);
+        tierCounter(registry, "iris.restored.tier.reads", "result", "failed", RestoredTier.Stats::readFailures);
+        tierCounter(registry, "iris.restored.tier.writes", "outcome", "stored", RestoredTier.Stats::stored);
+        tierCounter(registry, "iris.restored.tier.writes", "outcome", "dropped", RestoredTier.Stats::dropped);
+        tierCounter(registry, "iris.restored.tier.writes", "outcome", "failed", RestoredTier.Stats::writeFailures);
+        FunctionCounter.builder("iris.restored.tier.evictions", restoredTier, t -> t.stats().evicted())
+                .description("Restored images evicted from the tier to keep it within its byte budget")
+                .register(registry);
+        Gauge.builder("iris.restored.tier.bytes", restoredTier, t -> t.stats().bytes()).baseUnit("bytes")
+                .description("Bytes in the restored tier at its last count (all nodes' writes)").register(registry);
+    }
+
+    private void tierCounter(MeterRegistry registry, String name, String tag, String value,
+            ToDoubleFunction<RestoredTier.Stats> count) {
+        FunctionCounter.builder(name, restoredTier, t -> count.applyAsDouble(t.stats())).tag(tag, value)
+                .description("Restored-tier lookups and writes").register(registry);
+    }
+
+    /**
+     * The asset store the configuration names, without models or a server: for commands that only need the store
+     * ({@code iris migrate}).
+     */
+    public static AssetStore openStore(IrisConfig config) {
+        IrisConfig.Assets assets = config.assets();
+        Optional<S3Bucket> bucket = assets.store() == IrisConfig.Store.S3
+                ? Optional.of(openBucket(assets.s3())) : Optional.empty();
+        return openStore(config, bucket, lrCodec(config));
+    }
+
+    private static AssetStore openStore(IrisConfig config, Optional<S3Bucket> bucket, LrCodec codec) {
+        IrisConfig.Assets assets = config.assets();
+        BlobStore blobs = bucket.map(S3Bucket::blobs).orElseGet(() -> BlobStore.directory(assets.dir()));
+        return AssetStore.of(blobs, codec, assets.metaStaleness());
+    }
+
+    /**
+     * The codec {@code assets.lrCodec} names; PNG, with a warning, where it cannot run here (WebP on a platform
+     * libwebp's bundled library does not cover), so that such a machine still ingests, and losslessly.
+     */
+    public static LrCodec lrCodec(IrisConfig config) {
+        LrCodec codec = LrCodec.byId(config.assets().lrCodec()).orElseThrow(); // the loader allows known ids only
+        if (!codec.available()) {
+            LOG.log(Level.WARNING, "assets.lrCodec={0} is not available on this machine; storing new LRs as png",
+                    codec.id());
+            return LrCodec.png();
+        }
+        return codec;
     }
 
     private void bindStandardMetrics(MeterRegistry registry) {
@@ -98,10 +197,12 @@ public final class IrisApp implements IrisServices, AutoCloseable {
                 m.ortLibrary().or(fromEnvironment::library), m.ortCacheDir().orElse(fromEnvironment.cacheDir())));
         MemoryBudget memory = MemoryBudget.of(config);
         memory.problems().forEach(problem -> LOG.log(Level.WARNING, "memory budget does not fit: {0}", problem));
-        // Without ORT's arena the memory of a run is returned when it ends, so the budget is what runs hold at once;
-        // with it the process would keep the peak of the largest run ever made.
+        // ORT's arena, shrunk at the end of every run (SessionOptions.runConfig): measured through our binding on the
+        // shipped graphs it keeps a run's peak at a quarter of what plain malloc/free reaches (a 1 MP restore: 310
+        // against 1316 bytes per HR pixel, ORT 1.23.2), returns it when the run ends (glibc kept the other), and is
+        // faster (docs/BENCHMARKS.md). The budget is then what the runs hold at once.
         SessionOptions options = SessionOptions.defaults()
-                .withCpuArena(false)
+                .withCpuArena(true)
                 .withIntraOpThreads(intraOpThreads(config))
                 .withProvider(m.cuda() ? ExecutionProvider.cuda(m.cudaDevice()) : ExecutionProvider.cpu());
         ModelRegistry registry;
@@ -113,10 +214,10 @@ public final class IrisApp implements IrisServices, AutoCloseable {
                 throw e;
             }
             LOG.log(Level.ERROR, "no model loaded, serving LR-only: {0}", e.getMessage());
-            return new IrisApp(config, ort, Optional.empty(), Optional.of(e.getMessage()));
+            return new IrisApp(config, ort, options, Optional.empty(), Optional.of(e.getMessage()));
         }
         try {
-            return new IrisApp(config, ort, Optional.of(registry), Optional.empty());
+            return new IrisApp(config, ort, options, Optional.of(registry), Optional.empty());
         } catch (RuntimeException e) {
             registry.close();
             throw e;
@@ -133,22 +234,31 @@ public final class IrisApp implements IrisServices, AutoCloseable {
         if (dir.isEmpty() || ingester == null) {
             return List.of();
         }
+        try {
+            return ingestDemos(dir.get());
+        } catch (AssetUnavailable e) {
+            LOG.log(Level.WARNING, "demo images not ingested: {0}", e.getMessage());
+            return List.of();
+        }
+    }
+
+    private List<String> ingestDemos(Path dir) {
         Optional<String> demoNetwork = models.flatMap(m -> m.forScale(config.assets().demoScale()))
                 .map(rescaler -> rescaler.pack().card().upSha256());
-        try (Stream<Path> files = Files.list(dir.get())) {
+        try (Stream<Path> files = Files.list(dir)) {
             return files.filter(ImageFiles::isImage)
                     .sorted()
                     .filter(f -> store.find(ImageFiles.assetName(f))
                             .filter(meta -> demoNetwork.map(meta.modelSha256()::equalsIgnoreCase).orElse(true))
                             .isEmpty())
                     .map(f -> {
-                        ingestFile(f, config.assets().demoScale(), Optional.empty());
+                        ingestFile(f, config.assets().demoScale(), Optional.empty(), 0, renderer);
                         LOG.log(Level.INFO, "ingested demo image {0}", f.getFileName());
                         return ImageFiles.assetName(f).value();
                     })
                     .toList();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot list demo images in " + dir.get(), e);
+            throw new UncheckedIOException("cannot list demo images in " + dir, e);
         }
     }
 
@@ -159,17 +269,24 @@ public final class IrisApp implements IrisServices, AutoCloseable {
 
     /**
      * Ingests one image file under the name its file name gives, its LR optimised for {@code optimizeIterations}
-     * (0: not), on the calling thread (the command line and the demo; HTTP ingests go through the model runner).
+     * (0: not), on the calling thread (the command line; HTTP ingests go through the model runner). Its restore is
+     * not kept: a command that ingests and exits has no requests to keep it for, and a server in another process has
+     * its own cache.
      *
      * @throws IllegalStateException if no model is loaded
      */
     public dev.iris.asset.AssetMeta ingestFile(Path file, int scale, Optional<String> modelId, int optimizeIterations) {
+        return ingestFile(file, scale, modelId, optimizeIterations, RestoreKeeper.NONE);
+    }
+
+    private dev.iris.asset.AssetMeta ingestFile(Path file, int scale, Optional<String> modelId, int optimizeIterations,
+            RestoreKeeper keeper) {
         Ingester ing = ingester().orElseThrow(() -> new IllegalStateException(
                 "cannot ingest: no model is loaded (" + modelProblem.orElse("none configured") + ")"));
         AssetName name = ImageFiles.assetName(file);
-        try (var control = ort.newRunControl()) {
+        try (var control = newRunControl()) {
             return ing.ingest(new Ingester.Request(name, Files.readAllBytes(file), scale, modelId, optimizeIterations),
-                    control);
+                    control, keeper);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);
         }
@@ -202,6 +319,14 @@ public final class IrisApp implements IrisServices, AutoCloseable {
         return configured > 0 ? configured : Math.max(1, cores / concurrentRuns(config));
     }
 
+    /**
+     * A control for one piece of model work on this app's sessions (its run options return ORT's arena memory after
+     * each run); the caller closes it.
+     */
+    public RunControl newRunControl() {
+        return ort.newRunControl(sessionOptions.runConfig());
+    }
+
     @Override
     public IrisConfig config() {
         return config;
@@ -225,6 +350,12 @@ public final class IrisApp implements IrisServices, AutoCloseable {
         return store;
     }
 
+    /** Restored images shared through the store (or {@link RestoredTier#none()} when off). */
+    public RestoredTier restoredTier() {
+        return restoredTier;
+    }
+
+
     /** Ingest on the calling thread, or empty when no model is loaded (LR-only mode cannot make new assets). */
     public Optional<Ingester> ingester() {
         return Optional.ofNullable(ingester);
@@ -237,6 +368,15 @@ public final class IrisApp implements IrisServices, AutoCloseable {
 
     public ModelRunner runner() {
         return runner;
+    }
+
+    /** The codec new LRs are stored with. */
+    public LrCodec lrCodec() {
+        return lrCodec;
+    }
+
+    AssetTotals assetTotals() {
+        return assetTotals;
     }
 
     public ImageCaches caches() {
@@ -269,6 +409,8 @@ public final class IrisApp implements IrisServices, AutoCloseable {
             ingestJobs.close();
         }
         runner.close();
+        restoredTier.close();
+        bucket.ifPresent(S3Bucket::close);
         models.ifPresent(ModelRegistry::close);
         gcMetrics.close();
         meters.close();

@@ -1,7 +1,7 @@
 package dev.iris.asset;
 
 /** A store that cannot read or write an asset; the message is one line and names the asset. */
-public final class AssetException extends RuntimeException {
+public sealed class AssetException extends RuntimeException permits AssetUnavailable {
     private static final long serialVersionUID = 1L;
 
     public AssetException(String message, Throwable cause) {

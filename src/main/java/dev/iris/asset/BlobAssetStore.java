@@ -1,16 +1,22 @@
 package dev.iris.asset;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.iris.hash.Sha256;
 import dev.iris.image.ImageException;
 import dev.iris.image.Rgb8Image;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.LongSupplier;
+import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -29,60 +35,103 @@ import java.util.concurrent.ConcurrentHashMap;
  * the compare-and-set makes a put lose, rather than silently overwrite, when another store instance or process
  * committed the name in between.
  *
- * <p>Parsed metadata is cached with its {@link BlobStore.Stamp}, which every {@link #find} compares against the
- * blob store, so a change made by another process is seen on the next request.
+ * <p>Parsed metadata is cached with its {@link BlobStore.Stamp}. A {@link #find} within {@code staleness} of the
+ * last look answers from memory; after that it compares the stamp with the blob store's (a file stat; a HEAD on
+ * S3), so a change made by another process or node is seen within {@code staleness}. Names found absent are
+ * remembered the same way, so requests for names that are not assets do not each ask the store. When the store
+ * cannot be asked, a name looked up before keeps its last answer (stale if error): images already cached keep being
+ * served through an outage. A put's own commit is seen at once by this instance.
+ *
+ * <p>Where the blob store cannot lock across processes ({@link BlobStore#locksAcrossProcesses()} false), no
+ * payload is ever deleted, neither a superseded version's nor a failed put's: another node may be committing a
+ * version that uses it.
  */
 final class BlobAssetStore implements AssetStore {
+    /** Names whose last answer is remembered; beyond this, the least used are asked about afresh. */
+    static final int MAX_CACHED_NAMES = 50_000;
+
     private final BlobStore blobs;
     private final LrCodec codec;
-    private final ConcurrentHashMap<String, CachedMeta> metas = new ConcurrentHashMap<>();
+    private final long stalenessNanos;
+    private final LongSupplier nanoTime;
+    private final Cache<String, CachedMeta> metas = Caffeine.newBuilder().maximumSize(MAX_CACHED_NAMES).build();
 
-    private record CachedMeta(AssetMeta meta, BlobStore.Stamp stamp) {}
+    /** A lookup's answer ({@code meta} empty: no such asset), its stamp, and when the store was last asked. */
+    private record CachedMeta(Optional<AssetMeta> meta, Optional<BlobStore.Stamp> stamp, long checkedAt) {}
 
-    /** Stores new versions with {@code codec}; reads each stored version with the codec its metadata names. */
-    BlobAssetStore(BlobStore blobs, LrCodec codec) {
+    /**
+     * Stores new versions with {@code codec}; reads each stored version with the codec its metadata names; answers
+     * lookups from memory for up to {@code staleness}, timed by {@code nanoTime} ({@code System::nanoTime}).
+     */
+    BlobAssetStore(BlobStore blobs, LrCodec codec, Duration staleness, LongSupplier nanoTime) {
         this.blobs = blobs;
         this.codec = codec;
+        this.stalenessNanos = staleness.toNanos();
+        this.nanoTime = nanoTime;
     }
 
     @Override
     public Optional<AssetMeta> find(AssetName name) {
         String key = name.value();
-        try {
-            CachedMeta cached = metas.get(key);
-            if (cached != null) {
-                Optional<BlobStore.Stamp> stamp = blobs.metaStamp(key);
-                if (stamp.isEmpty()) {
-                    metas.remove(key);
-                    return Optional.empty();
-                }
-                if (stamp.get().equals(cached.stamp())) {
-                    return Optional.of(cached.meta());
-                }
-            }
-            Optional<BlobStore.Stamped> read = blobs.readMeta(key);
-            if (read.isEmpty()) {
-                metas.remove(key);
-                return Optional.empty();
-            }
-            AssetMeta meta = parse(name.value(), read.get().bytes());
-            metas.put(key, new CachedMeta(meta, read.get().stamp()));
-            return Optional.of(meta);
-        } catch (IOException e) {
-            throw new AssetException("cannot read asset " + name + ": " + e.getMessage(), e);
+        CachedMeta cached = metas.getIfPresent(key);
+        long now = nanoTime.getAsLong();
+        if (cached != null && now - cached.checkedAt() < stalenessNanos) {
+            return cached.meta();
         }
+        try {
+            return refresh(key, cached, now).meta();
+        } catch (IOException e) {
+            if (cached == null) {
+                throw failure("cannot read asset " + name, e);
+            }
+            // Stale if error: the answer of a moment ago beats none; asked again after another staleness period.
+            metas.put(key, new CachedMeta(cached.meta(), cached.stamp(), now));
+            return cached.meta();
+        }
+    }
+
+    /** Asks the store: the stamp first when there is one to compare (cheap), the metadata itself when it changed. */
+    private CachedMeta refresh(String key, CachedMeta cached, long now) throws IOException {
+        if (cached != null && cached.stamp().isPresent()) {
+            Optional<BlobStore.Stamp> stamp = blobs.metaStamp(key);
+            if (stamp.equals(cached.stamp())) {
+                CachedMeta same = new CachedMeta(cached.meta(), stamp, now);
+                metas.put(key, same);
+                return same;
+            }
+        }
+        Optional<BlobStore.Stamped> read = blobs.readMeta(key);
+        CachedMeta fresh = new CachedMeta(read.map(r -> parse(key, r.bytes())), read.map(BlobStore.Stamped::stamp),
+                now);
+        metas.put(key, fresh);
+        return fresh;
     }
 
     @Override
     public StoredAsset read(AssetMeta meta) {
-        LrCodec stored = LrCodec.byId(meta.codec()).orElseThrow(() -> new AssetException("asset " + meta.name()
-                + " version " + meta.version() + " is stored with codec \"" + meta.codec()
-                + "\", which this iris cannot read"));
+        Optional<StoredAsset> read = readVersion(meta);
+        if (read.isPresent()) {
+            return read.get();
+        }
+        // iris migrate re-encodes a version in place, keeping its version: a reader that found the old encoding
+        // just before the commit finds its payloads deleted, and the same pixels in the new encoding.
+        Optional<AssetMeta> now = find(new AssetName(meta.name()));
+        if (now.isPresent() && now.get().version().equals(meta.version()) && !now.get().codec().equals(meta.codec())) {
+            read = readVersion(now.get());
+        }
+        return read.orElseThrow(() -> new AssetException("asset " + meta.name() + " version " + meta.version()
+                + " is gone"));
+    }
+
+    /** The pixels of {@code meta}'s version, or empty if one of its payloads is gone. */
+    private Optional<StoredAsset> readVersion(AssetMeta meta) {
+        LrCodec stored = codecOf(meta);
         try {
-            byte[] lr = payload(meta, lrKey(meta.name(), meta.version(), stored));
-            byte[] alpha = meta.hasAlpha() ? payload(meta, alphaKey(meta.name(), meta.version(), stored)) : null;
-            return new StoredAsset(meta, stored.decode(new EncodedLr(lr, alpha), meta.lrWidth(), meta.lrHeight()));
-        } catch (IOException | ImageException e) {
+            Optional<EncodedLr> encoded = payloads(meta, stored);
+            return encoded.map(e -> new StoredAsset(meta, stored.decode(e, meta.lrWidth(), meta.lrHeight())));
+        } catch (IOException e) {
+            throw failure("asset " + meta.name() + " is unreadable", e);
+        } catch (ImageException e) {
             throw new AssetException("asset " + meta.name() + " is unreadable: " + e.getMessage(), e);
         }
     }
@@ -92,23 +141,23 @@ final class BlobAssetStore implements AssetStore {
         String name = new AssetName(draft.name()).value();
         EncodedLr encoded = codec.encode(lr);
         String version = version(encoded, draft);
-        AssetMeta meta = new AssetMeta(name, version, codec.id(), draft.width(), draft.height(), lr.width(),
-                lr.height(), draft.scale(), draft.modelId(), draft.modelSha256(), draft.sourceSha256(),
-                lr.hasAlpha(), draft.created(), draft.roundTripPsnrY(), draft.optimizeIterations());
-        Map<String, byte[]> payloads = new LinkedHashMap<>();
-        payloads.put(lrKey(name, version, codec), encoded.lr());
-        if (encoded.hasAlpha()) {
-            payloads.put(alphaKey(name, version, codec), encoded.alpha());
-        }
+        MetaJson.Written meta = MetaJson.withStoredBytes(new AssetMeta(name, version, codec.id(), draft.width(),
+                draft.height(), lr.width(), lr.height(), draft.scale(), draft.modelId(), draft.modelSha256(),
+                draft.sourceSha256(), lr.hasAlpha(), draft.created(), draft.roundTripPsnrY(), OptionalLong.empty(),
+                draft.sourceBytes(), draft.optimizeIterations()), size(encoded));
+        Map<String, byte[]> payloads = payloads(name, version, codec, encoded);
         try (BlobStore.NameLock lock = blobs.lock(name)) {
             Optional<BlobStore.Stamped> current = blobs.readMeta(name);
             Optional<AssetMeta> previous = current.map(c -> parse(name, c.bytes()));
             commit(meta, payloads, current.map(BlobStore.Stamped::stamp));
-            previous.filter(old -> !old.version().equals(version)).ifPresent(this::deletePayloads);
-            return meta;
+            metas.invalidate(name);
+            if (blobs.locksAcrossProcesses()) {
+                previous.filter(old -> !old.version().equals(version) || !old.codec().equals(codec.id()))
+                        .ifPresent(this::deletePayloads);
+            }
+            return meta.meta();
         } catch (IOException e) {
-            throw new AssetException("cannot store asset " + name + ": " + e.getMessage()
-                    + "; the previous version is unchanged", e);
+            throw failure("cannot store asset " + name + "; the previous version is unchanged", e);
         }
     }
 
@@ -123,12 +172,76 @@ final class BlobAssetStore implements AssetStore {
                     .sorted(Comparator.comparing(AssetMeta::name))
                     .toList();
         } catch (IOException e) {
-            throw new AssetException("cannot list assets in " + blobs + ": " + e.getMessage(), e);
+            throw failure("cannot list assets", e);
+        }
+    }
+
+    @Override
+    public Recoding recode(AssetName asset) {
+        String name = asset.value();
+        try {
+            Optional<BlobStore.Stamped> read = blobs.readMeta(name);
+            if (read.isEmpty()) {
+                return new Recoding.Superseded(name);
+            }
+            AssetMeta before = parse(name, read.get().bytes());
+            LrCodec from = codecOf(before);
+            Optional<EncodedLr> old = payloads(before, from);
+            if (old.isEmpty()) {
+                return new Recoding.Superseded(name); // replaced between the two reads
+            }
+            long bytesBefore = size(old.get()) + read.get().bytes().length;
+            if (from == codec) {
+                return new Recoding.AlreadyEncoded(before, bytesBefore);
+            }
+            Rgb8Image pixels = from.decode(old.get(), before.lrWidth(), before.lrHeight());
+            EncodedLr encoded = codec.encode(pixels);
+            Rgb8Image check = codec.decode(encoded, before.lrWidth(), before.lrHeight());
+            if (!Arrays.equals(pixels.rgb(), check.rgb()) || !Arrays.equals(pixels.alpha(), check.alpha())) {
+                throw new AssetException("asset " + name + " does not decode to the same pixels as " + codec.id()
+                        + "; left as it was");
+            }
+            // The version stays: it names the pixels, which are the same, so ETags, ?v= URLs and caches stay valid.
+            MetaJson.Written after = MetaJson.withStoredBytes(new AssetMeta(name, before.version(), codec.id(),
+                    before.width(), before.height(), before.lrWidth(), before.lrHeight(), before.scale(),
+                    before.modelId(), before.modelSha256(), before.sourceSha256(), before.hasAlpha(),
+                    before.created(), before.roundTripPsnrY(), OptionalLong.empty(), before.sourceBytes(),
+                    before.optimizeIterations()), size(encoded));
+            Map<String, byte[]> payloads = payloads(name, before.version(), codec, encoded);
+            try (BlobStore.NameLock lock = blobs.lock(name)) {
+                Optional<BlobStore.Stamp> now = blobs.metaStamp(name);
+                if (now.isEmpty() || !now.get().equals(read.get().stamp())) {
+                    return new Recoding.Superseded(name); // a put (or another migrate) committed meanwhile: it wins
+                }
+                // Under the lock, with the metadata still naming the old encoding, nothing refers to these keys: a
+                // file there is left by a migrate that died before its commit, perhaps at another effort.
+                for (String key : payloads.keySet()) {
+                    blobs.deletePayload(key);
+                }
+                try {
+                    commit(after, payloads, Optional.of(read.get().stamp()));
+                } catch (AssetException e) {
+                    if (!blobs.metaStamp(name).equals(now)) {
+                        return new Recoding.Superseded(name);
+                    }
+                    throw e;
+                }
+                metas.invalidate(name);
+                if (blobs.locksAcrossProcesses()) {
+                    deletePayloads(before);
+                }
+                return new Recoding.Recoded(before, after.meta(), bytesBefore, after.meta().storedBytes().orElseThrow());
+            }
+        } catch (IOException e) {
+            throw failure("cannot migrate asset " + name + "; it is left as it was", e);
+        } catch (ImageException e) {
+            throw new AssetException("cannot migrate asset " + name + ": " + e.getMessage()
+                    + "; it is left as it was", e);
         }
     }
 
     /** Writes the payloads, then the metadata; on any failure before the metadata lands, undoes its own writes. */
-    private void commit(AssetMeta meta, Map<String, byte[]> payloads, Optional<BlobStore.Stamp> expected) {
+    private void commit(MetaJson.Written meta, Map<String, byte[]> payloads, Optional<BlobStore.Stamp> expected) {
         List<String> written = new ArrayList<>();
         boolean committed = false;
         try {
@@ -137,16 +250,15 @@ final class BlobAssetStore implements AssetStore {
                     written.add(payload.getKey());
                 }
             }
-            if (!blobs.commitMeta(meta.name(), MetaJson.write(meta), expected)) {
-                throw new AssetException("cannot store asset " + meta.name() + ": another writer replaced it "
+            if (!blobs.commitMeta(meta.meta().name(), meta.json(), expected)) {
+                throw new AssetException("cannot store asset " + meta.meta().name() + ": another writer replaced it "
                         + "meanwhile; its version is kept");
             }
             committed = true;
         } catch (IOException e) {
-            throw new AssetException("cannot store asset " + meta.name() + ": " + e.getMessage()
-                    + "; the previous version is unchanged", e);
+            throw failure("cannot store asset " + meta.meta().name() + "; the previous version is unchanged", e);
         } finally {
-            if (!committed) {
+            if (!committed && blobs.locksAcrossProcesses()) {
                 written.forEach(this::deleteQuietly);
             }
         }
@@ -160,9 +272,49 @@ final class BlobAssetStore implements AssetStore {
         });
     }
 
-    private byte[] payload(AssetMeta meta, String key) throws IOException {
-        return blobs.readPayload(key).orElseThrow(() -> new AssetException("asset " + meta.name() + " version "
-                + meta.version() + " is gone"));
+    /**
+     * {@code what} failed because of {@code e}: {@link AssetUnavailable} (503, try again) when the store did not
+     * answer, else a storage error. Only {@code what}, which names no file, bucket or endpoint, reaches clients.
+     */
+    private AssetException failure(String what, IOException e) {
+        if (e instanceof StoreUnreachable unreachable) {
+            return new AssetUnavailable("the asset store is not answering: " + what + "; try again shortly",
+                    unreachable.retryAfter(), e);
+        }
+        return new AssetException(what + ": " + e.getMessage(), e);
+    }
+
+
+    /** The stored payloads of {@code meta}'s version, or empty if one is gone (replaced since). */
+    private Optional<EncodedLr> payloads(AssetMeta meta, LrCodec stored) throws IOException {
+        Optional<byte[]> lr = blobs.readPayload(lrKey(meta.name(), meta.version(), stored));
+        if (lr.isEmpty()) {
+            return Optional.empty();
+        }
+        if (!meta.hasAlpha()) {
+            return Optional.of(new EncodedLr(lr.get(), null));
+        }
+        return blobs.readPayload(alphaKey(meta.name(), meta.version(), stored)).map(a -> new EncodedLr(lr.get(), a));
+    }
+
+    /** The payloads to write for one version, by key. */
+    private static Map<String, byte[]> payloads(String name, String version, LrCodec codec, EncodedLr encoded) {
+        Map<String, byte[]> payloads = new LinkedHashMap<>();
+        payloads.put(lrKey(name, version, codec), encoded.lr());
+        if (encoded.hasAlpha()) {
+            payloads.put(alphaKey(name, version, codec), encoded.alpha());
+        }
+        return payloads;
+    }
+
+    private static long size(EncodedLr encoded) {
+        return encoded.lr().length + (encoded.hasAlpha() ? encoded.alpha().length : 0L);
+    }
+
+    private static LrCodec codecOf(AssetMeta meta) {
+        return LrCodec.byId(meta.codec()).orElseThrow(() -> new AssetException("asset " + meta.name()
+                + " version " + meta.version() + " is stored with codec \"" + meta.codec()
+                + "\", which this iris cannot read"));
     }
 
     private static AssetMeta parse(String name, byte[] json) {

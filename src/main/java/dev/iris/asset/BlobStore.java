@@ -79,9 +79,19 @@ public interface BlobStore {
     /**
      * Holds off every other writer of {@code name}, in this process and in others sharing the store, until the
      * returned lock is closed: a put reads the current version, commits its own and deletes the old one's payloads
-     * under it, so no put deletes payloads another is about to commit.
+     * under it, so no put deletes payloads another is about to commit. Where {@link #locksAcrossProcesses()} is
+     * false it holds off this process's writers only.
      */
     NameLock lock(String name) throws IOException;
+
+    /**
+     * Whether {@link #lock} holds off writers in other processes too. Where it does not (an object store whose
+     * server offers no atomic conditional write), a writer must never delete a payload, since another process may
+     * be committing a version that uses it; superseded versions then stay in the store, whole.
+     */
+    default boolean locksAcrossProcesses() {
+        return true;
+    }
 
     /** A held {@link #lock}. */
     interface NameLock extends AutoCloseable {

@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -38,7 +37,6 @@ import java.util.stream.Stream;
  */
 final class DirectoryBlobStore implements BlobStore {
     private static final String META = ".json";
-    private static final Pattern VALID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,254}");
     /** Commit locks by absolute file path, JVM-wide; one small object per name ever committed. */
     private static final ConcurrentHashMap<Path, Object> COMMIT_LOCKS = new ConcurrentHashMap<>();
 
@@ -105,7 +103,7 @@ final class DirectoryBlobStore implements BlobStore {
             return files.map(f -> f.getFileName().toString())
                     .filter(f -> f.endsWith(META))
                     .map(f -> f.substring(0, f.length() - META.length()))
-                    .filter(DirectoryBlobStore::valid)
+                    .filter(BlobKeys::valid)
                     .sorted()
                     .toList();
         }
@@ -146,11 +144,11 @@ final class DirectoryBlobStore implements BlobStore {
     }
 
     private Path metaFile(String name) {
-        return dir.resolve(checked("name", name) + META);
+        return dir.resolve(BlobKeys.checked("name", name) + META);
     }
 
     private Path payloadFile(String key) {
-        if (checked("key", key).endsWith(META)) {
+        if (BlobKeys.checked("key", key).endsWith(META)) {
             throw new IllegalArgumentException("payload keys may not end in " + META + ", got \"" + key + "\"");
         }
         return dir.resolve(key);
@@ -183,21 +181,9 @@ final class DirectoryBlobStore implements BlobStore {
         return new Stamp(attributes.fileKey() + "/" + attributes.lastModifiedTime() + "/" + attributes.size());
     }
 
-    private static boolean valid(String nameOrKey) {
-        return VALID.matcher(nameOrKey).matches() && !nameOrKey.contains("..");
-    }
-
-    private static String checked(String what, String nameOrKey) {
-        if (!valid(nameOrKey)) {
-            throw new IllegalArgumentException("blob " + what + "s are 1-255 letters, digits, '.', '_' or '-', "
-                    + "starting with a letter or digit, got \"" + nameOrKey + "\"");
-        }
-        return nameOrKey;
-    }
-
     @Override
     public NameLock lock(String name) throws IOException {
-        Path file = dir.resolve(LOCKS).resolve(checked("name", name) + ".lock");
+        Path file = dir.resolve(LOCKS).resolve(BlobKeys.checked("name", name) + ".lock");
         ReentrantLock local = NAME_LOCKS.computeIfAbsent(file, k -> new ReentrantLock());
         local.lock();
         try {

@@ -56,6 +56,7 @@ public final class IngestJobs implements AutoCloseable {
     }
 
     private final Ingester ingester;
+    private final RestoreKeeper keeper;
     private final AssetStore store;
     private final ModelRunner runner;
     private final Duration timeLimit;
@@ -65,12 +66,15 @@ public final class IngestJobs implements AutoCloseable {
     private final Cache<String, Job> jobs = Caffeine.newBuilder().expireAfterWrite(KEPT).build();
 
     /**
+     * @param keeper      takes each ingest's restore (see {@link Ingester#ingest(Ingester.Request,
+     *                    dev.iris.ort.RunControl, RestoreKeeper)})
      * @param concurrent  ingests running at once
      * @param queueLength ingests waiting at most; more fail at once with {@link ModelUnavailable}
      */
-    public IngestJobs(Ingester ingester, AssetStore store, ModelRunner runner, Duration timeLimit, int concurrent,
-            int queueLength) {
+    public IngestJobs(Ingester ingester, RestoreKeeper keeper, AssetStore store, ModelRunner runner,
+            Duration timeLimit, int concurrent, int queueLength) {
         this.ingester = ingester;
+        this.keeper = keeper;
         this.store = store;
         this.runner = runner;
         this.timeLimit = timeLimit;
@@ -89,7 +93,7 @@ public final class IngestJobs implements AutoCloseable {
         jobs.put(job.id(), job);
         try {
             admission.execute(() -> runner.submit("ingest of " + request.name(), timeLimit,
-                    control -> ingester.ingest(request, control, job.progress()))
+                    control -> ingester.ingest(request, control, keeper, job.progress()))
                     .whenComplete((meta, failure) -> {
                         if (failure == null) {
                             result.complete(meta);

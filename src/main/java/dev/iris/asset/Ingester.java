@@ -13,13 +13,15 @@ import dev.iris.model.Rescaler;
 import dev.iris.ort.RunControl;
 import java.time.Clock;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.function.DoubleConsumer;
 
 /**
  * Turns an uploaded image into an asset: decode (orientation and colour normalised), run the learned downscale,
  * optimise the LR if asked (HCD, {@link LrOptimizer}), shrink any alpha plane conventionally, measure the round
- * trip, store. Thread-safe. Everything that can fail (bad input, unknown model, model error, a cancelled or timed-out
- * optimisation) fails before the store is touched.
+ * trip, store, and hand the restore made to measure it to a {@link RestoreKeeper}. Thread-safe. Everything that can
+ * fail (bad input, unknown model, model error, a cancelled or timed-out optimisation) fails before the store is
+ * touched.
  */
 public final class Ingester {
     private final AssetStore store;
@@ -101,63 +103,112 @@ public final class Ingester {
     }
 
     /**
-     * Ingests {@code request} and returns the stored metadata.
+     * Ingests {@code request} and returns the stored metadata; the restore made to measure it is dropped (see
+     * {@link #ingest(Request, RunControl, RestoreKeeper)}).
      *
      * @throws IngestException        for a request that cannot be served (unknown model, scale without a model)
      * @throws dev.iris.image.ImageException for input that is not a usable image
      * @throws AssetException         if the store could not write; the previous version is intact
      */
     public AssetMeta ingest(Request request, RunControl control) {
-        return ingest(request, control, fraction -> {});
+        return ingest(request, control, RestoreKeeper.NONE);
     }
 
     /**
-     * As {@link #ingest(Request, RunControl)}, telling {@code progress} the fraction of the LR optimisation done
-     * (from 0 to 1, after each model run of it; never called without optimisation).
+     * Ingests {@code request}, returns the stored metadata, and hands {@code keeper} the restore made to measure the
+     * round trip when it covers the whole image: always for images whose LR fits the measuring window, and for
+     * larger ones when {@code keeper} wants one that size (else only the window is restored). Failures as
+     * {@link #ingest(Request, RunControl)}; nothing is kept unless the version was stored.
+     */
+    public AssetMeta ingest(Request request, RunControl control, RestoreKeeper keeper) {
+        return ingest(request, control, keeper, fraction -> {});
+    }
+
+    /**
+     * As {@link #ingest(Request, RunControl, RestoreKeeper)}, telling {@code progress} the fraction of the LR
+     * optimisation done (from 0 to 1, after each model run of it; never called without optimisation).
      *
      * @throws IngestException also when the request asks for optimisation and the model has no gradient graph
      */
-    public AssetMeta ingest(Request request, RunControl control, DoubleConsumer progress) {
+    public AssetMeta ingest(Request request, RunControl control, RestoreKeeper keeper, DoubleConsumer progress) {
         Rescaler rescaler = chooseModel(request);
         Optional<LrOptimizer> optimizer = request.optimizeIterations() == 0 ? Optional.empty()
                 : Optional.of(rescaler.optimizer().orElseThrow(() -> new IngestException("model "
                         + rescaler.pack().id() + " cannot optimise: it ships no gradient graph (lr_grad.onnx)")));
         Rgb8Image hr = Decoder.decode(request.source(), limits);
-        Rgb8Image lr = rescaler.downscale(hr, control);
-        if (optimizer.isPresent()) {
-            lr = optimizer.get().optimize(hr, lr, request.optimizeIterations(), control, progress);
-        }
-        if (hr.hasAlpha()) {
-            lr = lr.withAlpha(Resampler.resize(hr, lr.width(), lr.height(), Filter.AREA).alpha());
-        }
-        double psnr = roundTripPsnrY(hr.withoutAlpha(), lr.withoutAlpha(), rescaler, control);
+        Rgb8Image downscaled = rescaler.downscale(hr, control);
+        Rgb8Image rgbLr = optimizer.isEmpty() ? downscaled
+                : optimizer.get().optimize(hr, downscaled, request.optimizeIterations(), control, progress);
+        Rgb8Image lr = hr.hasAlpha()
+                ? rgbLr.withAlpha(Resampler.resize(hr, rgbLr.width(), rgbLr.height(), Filter.AREA).alpha())
+                : rgbLr;
+        Window window = Window.centre(lr.width(), lr.height());
+        Rgb8Image rgb = hr.withoutAlpha();
+        Optional<Rgb8Image> whole = window.coversAll(lr) || keeper.wantsWhole(3L * hr.width() * hr.height())
+                ? Optional.of(rescaler.restore(rgbLr, hr.width(), hr.height(), control))
+                : Optional.empty();
+        double psnr = whole.map(restored -> window.psnrY(rgb, restored, 0, 0, rescaler.scale()))
+                .orElseGet(() -> windowPsnrY(rgb, rgbLr, window, rescaler, control));
         AssetMeta draft = new AssetMeta(request.name().value(), "", "", hr.width(), hr.height(), lr.width(),
                 lr.height(), rescaler.scale(), rescaler.pack().id(), rescaler.pack().card().upSha256(),
-                Sha256.hex(request.source()), hr.hasAlpha(), clock.instant(), psnr, request.optimizeIterations());
-        return store.put(draft, lr);
+                Sha256.hex(request.source()), hr.hasAlpha(), clock.instant(), psnr, OptionalLong.empty(),
+                OptionalLong.of(request.source().length), request.optimizeIterations());
+        AssetMeta stored = store.put(draft, lr);
+        // lr is stored losslessly, alpha and all: the pixels a reader of this version gets
+        whole.ifPresent(restored -> keep(keeper, stored, lr, restored));
+        return stored;
+    }
+
+    private static void keep(RestoreKeeper keeper, AssetMeta stored, Rgb8Image lr, Rgb8Image restored) {
+        try {
+            keeper.keep(stored, lr, restored);
+        } catch (RuntimeException e) { // the version is committed: a keeper's trouble must not report it failed
+            System.getLogger(Ingester.class.getName()).log(System.Logger.Level.WARNING, "could not keep the "
+                    + "restore of " + stored.name() + " made at ingest; its first large request restores it", e);
+        }
     }
 
     /**
-     * PSNR-Y of the model's restore against the original: over the whole image when its LR is at most
-     * {@value #MEASURED_LR} pixels on each side, else over the centre window of that size (restored with the
-     * network's receptive radius as context, so the window's pixels are those of a whole-image restore). The
-     * window keeps a 50 MP ingest from costing a second full-size model run only to measure it.
+     * The part of the image the round trip is measured on, in LR pixels: the centre {@value #MEASURED_LR} pixels on
+     * each side, or the whole LR when it is no larger. The window keeps a 50 MP ingest from costing a second
+     * full-size model run only to measure it.
      */
-    private static double roundTripPsnrY(Rgb8Image hr, Rgb8Image lr, Rescaler rescaler, RunControl control) {
-        int s = rescaler.scale();
-        if (lr.width() <= MEASURED_LR && lr.height() <= MEASURED_LR) {
-            return psnrY(hr, rescaler.restore(lr, hr.width(), hr.height(), control), s);
+    private record Window(int x0, int y0, int width, int height) {
+        static Window centre(int lrWidth, int lrHeight) {
+            int w = Math.min(MEASURED_LR, lrWidth), h = Math.min(MEASURED_LR, lrHeight);
+            return new Window((lrWidth - w) / 2, (lrHeight - h) / 2, w, h);
         }
+
+        boolean coversAll(Rgb8Image lr) {
+            return width == lr.width() && height == lr.height();
+        }
+
+        /**
+         * PSNR-Y of this window of {@code restored} against the same window of {@code hr}, where {@code restored}
+         * starts at LR pixel ({@code atX}, {@code atY}) of the image; HR columns and rows past the original (the
+         * LR's padding) are left out.
+         */
+        double psnrY(Rgb8Image hr, Rgb8Image restored, int atX, int atY, int s) {
+            int hrW = Math.min(width * s, hr.width() - x0 * s), hrH = Math.min(height * s, hr.height() - y0 * s);
+            return Ingester.psnrY(Resampler.crop(hr, x0 * s, y0 * s, hrW, hrH),
+                    Resampler.crop(restored, (x0 - atX) * s, (y0 - atY) * s, hrW, hrH), s);
+        }
+    }
+
+    /**
+     * PSNR-Y of the model's restore of {@code window} alone, restored with the network's receptive radius as
+     * context so that its pixels are those of a whole-image restore.
+     */
+    private static double windowPsnrY(Rgb8Image hr, Rgb8Image lr, Window window, Rescaler rescaler,
+            RunControl control) {
+        int s = rescaler.scale();
         int margin = rescaler.pack().card().receptiveRadiusLr().orElse(MEASURED_LR / 8);
-        int w = Math.min(MEASURED_LR, lr.width()), h = Math.min(MEASURED_LR, lr.height());
-        int x0 = (lr.width() - w) / 2, y0 = (lr.height() - h) / 2;
-        int cx0 = Math.max(0, x0 - margin), cy0 = Math.max(0, y0 - margin);
-        int cx1 = Math.min(lr.width(), x0 + w + margin), cy1 = Math.min(lr.height(), y0 + h + margin);
+        int cx0 = Math.max(0, window.x0() - margin), cy0 = Math.max(0, window.y0() - margin);
+        int cx1 = Math.min(lr.width(), window.x0() + window.width() + margin);
+        int cy1 = Math.min(lr.height(), window.y0() + window.height() + margin);
         Rgb8Image context = Resampler.crop(lr, cx0, cy0, cx1 - cx0, cy1 - cy0);
         Rgb8Image restored = rescaler.restore(context, context.width() * s, context.height() * s, control);
-        int hrW = Math.min(w * s, hr.width() - x0 * s), hrH = Math.min(h * s, hr.height() - y0 * s);
-        return psnrY(Resampler.crop(hr, x0 * s, y0 * s, hrW, hrH),
-                Resampler.crop(restored, (x0 - cx0) * s, (y0 - cy0) * s, hrW, hrH), s);
+        return window.psnrY(hr, restored, cx0, cy0, s);
     }
 
     /** PSNR-Y with the usual border of one scale's width, narrowed for images too thin to leave anything inside. */

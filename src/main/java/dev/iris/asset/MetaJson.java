@@ -5,16 +5,38 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.time.Instant;
+import java.util.OptionalLong;
 
 /**
  * {@link AssetMeta} to and from its JSON file. Stateless. Reading accepts every shape iris has written: a file
- * without {@code "codec"} predates codecs, when every LR was PNG; one without {@code "optimizeIterations"} holds a
- * plain LR.
+ * without {@code "codec"} predates codecs, when every LR was PNG; one without {@code "storedBytes"} or
+ * {@code "sourceBytes"} predates byte counts, which then read as unknown; one without {@code "optimizeIterations"}
+ * holds a plain LR.
  */
 final class MetaJson {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private MetaJson() {}
+
+    /** Metadata and the exact bytes stored for it. */
+    record Written(AssetMeta meta, byte[] json) {}
+
+    /**
+     * {@code meta} with its {@code storedBytes} set to {@code payloadBytes} plus the size of the JSON that records
+     * it, and that JSON. The count is part of what it counts, so it is settled by writing until the size stops
+     * changing (twice, or three times when the count gains a digit).
+     */
+    static Written withStoredBytes(AssetMeta meta, long payloadBytes) {
+        long guess = payloadBytes;
+        while (true) {
+            AssetMeta counted = meta.withStoredBytes(guess);
+            byte[] json = write(counted);
+            if (payloadBytes + json.length == guess) {
+                return new Written(counted, json);
+            }
+            guess = payloadBytes + json.length;
+        }
+    }
 
     static byte[] write(AssetMeta meta) {
         ObjectNode node = JSON.createObjectNode()
@@ -36,6 +58,8 @@ final class MetaJson {
         } else {
             node.put("roundTripPsnrY", "Infinity");
         }
+        meta.storedBytes().ifPresent(bytes -> node.put("storedBytes", bytes));
+        meta.sourceBytes().ifPresent(bytes -> node.put("sourceBytes", bytes));
         if (meta.optimizeIterations() > 0) { // written only when optimised: plain metadata stays as it was
             node.put("optimizeIterations", meta.optimizeIterations());
         }
@@ -55,7 +79,18 @@ final class MetaJson {
                 text(n, "modelId"), text(n, "modelSha256"), text(n, "sourceSha256"),
                 "plane".equals(n.path("alpha").asText()), Instant.parse(text(n, "created")),
                 n.path("roundTripPsnrY").isNumber() ? n.path("roundTripPsnrY").asDouble() : Double.POSITIVE_INFINITY,
-                n.path("optimizeIterations").asInt(0));
+                count(n, "storedBytes"), count(n, "sourceBytes"), n.path("optimizeIterations").asInt(0));
+    }
+
+    private static OptionalLong count(JsonNode node, String field) throws IOException {
+        JsonNode value = node.get(field);
+        if (value == null) {
+            return OptionalLong.empty();
+        }
+        if (!value.isIntegralNumber() || !value.canConvertToLong() || value.asLong() < 0) {
+            throw new IOException("field " + field + " is not a byte count");
+        }
+        return OptionalLong.of(value.asLong());
     }
 
     private static String text(JsonNode node, String field) throws IOException {

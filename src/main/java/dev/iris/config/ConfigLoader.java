@@ -2,6 +2,7 @@ package dev.iris.config;
 
 import java.io.IOException;
 import java.io.Reader;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,13 +66,22 @@ public final class ConfigLoader {
                 bool("serving.enlarge", false),
                 integer("serving.defaultQuality", 85, 1, 100),
                 color("serving.background", "#000000"),
-                keys("serving.signingKeys"));
-        var assets = new IrisConfig.Assets(
-                path(base, "assets.dir", "assets"),
-                optional("assets.ingestToken"),
-                longValue("assets.maxUploadBytes", 32L << 20, 1, Long.MAX_VALUE),
-                optional("assets.demoDir", "webapp/originals").map(base::resolve),
-                scale("assets.demoScale", 2));
+                keys("serving.signingKeys"),
+                optionalMillis("serving.restoreWaitMs"));
+        Path assetsDir = path(base, "assets.dir", "assets");
+        Optional<String> ingestToken = optional("assets.ingestToken");
+        long maxUploadBytes = longValue("assets.maxUploadBytes", 32L << 20, 1, Long.MAX_VALUE);
+        Optional<Path> demoDir = optional("assets.demoDir", "webapp/originals").map(base::resolve);
+        int demoScale = scale("assets.demoScale", 2);
+        IrisConfig.Store store = choice("assets.store", "dir", List.of("dir", "s3")).equals("s3")
+                ? IrisConfig.Store.S3 : IrisConfig.Store.DIR;
+        var assets = new IrisConfig.Assets(assetsDir, ingestToken, maxUploadBytes, demoDir, demoScale, store,
+                s3(store),
+                // A file stat per lookup costs next to nothing; a request to an object store does not.
+                Duration.ofMillis(longValue("assets.metaStalenessMs", store == IrisConfig.Store.S3 ? 2_000 : 0, 0,
+                        3_600_000L)),
+                longValue("assets.restoredMaxBytes", 2L << 30, 0, Long.MAX_VALUE),
+                choice("assets.lrCodec", "webp", List.of("webp", "png")));
         var models = new IrisConfig.Models(
                 path(base, "models.dir", "models"),
                 integer("models.threads", 0, 0, 1024),
@@ -104,6 +114,33 @@ public final class ConfigLoader {
             throw new ConfigException(problems);
         }
         return new IrisConfig(server, serving, assets, models, caches, limits, ingest);
+    }
+
+    private IrisConfig.S3 s3(IrisConfig.Store store) {
+        Optional<URI> endpoint = parsed("assets.s3.endpoint", Optional.empty(), "an http or https URL",
+                v -> {
+                    URI uri = URI.create(v);
+                    if (!List.of("http", "https").contains(String.valueOf(uri.getScheme())) || uri.getHost() == null) {
+                        throw new IllegalArgumentException();
+                    }
+                    return Optional.of(uri);
+                });
+        String bucket = string("assets.s3.bucket", "");
+        if (store == IrisConfig.Store.S3 && !bucket.matches("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")) {
+            problems.add("assets.s3.bucket: expected a bucket name (3-63 lower-case letters, digits, '.', '-') "
+                    + "with assets.store=s3, got \"" + bucket + "\"");
+        }
+        String prefix = string("assets.s3.prefix", "");
+        if (!prefix.matches("([A-Za-z0-9._-]+/)*")) {
+            problems.add("assets.s3.prefix: expected empty or a path ending in '/' (letters, digits, '.', '_', "
+                    + "'-'), got \"" + prefix + "\"");
+            prefix = "";
+        }
+        return new IrisConfig.S3(endpoint, bucket, prefix,
+                string("assets.s3.region", "us-east-1"),
+                bool("assets.s3.pathStyle", false),
+                bool("assets.s3.conditionalWrites", true),
+                millis("assets.s3.timeoutMs", 5_000));
     }
 
     /**
@@ -190,6 +227,17 @@ public final class ConfigLoader {
 
     private Duration millis(String key, long fallback) {
         return Duration.ofMillis(longValue(key, fallback, 1, 86_400_000L));
+    }
+
+    /** A duration in milliseconds, 0 or more, or empty when the key is absent or empty. */
+    private Optional<Duration> optionalMillis(String key) {
+        return parsed(key, Optional.empty(), "empty or an integer 0..86400000", v -> {
+            long n = Long.parseLong(v);
+            if (n < 0 || n > 86_400_000L) {
+                throw new IllegalArgumentException();
+            }
+            return Optional.of(Duration.ofMillis(n));
+        });
     }
 
     private boolean bool(String key, boolean fallback) {

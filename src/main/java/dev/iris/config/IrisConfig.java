@@ -1,5 +1,6 @@
 package dev.iris.config;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -27,18 +28,49 @@ public record IrisConfig(Server server, Serving serving, Assets assets, Models m
      * @param background     canvas colour for fit=contain, 0xAARRGGBB
      * @param signingKeys    HMAC-SHA256 keys; when any is set, every image URL must carry a valid {@code s=}
      *                       signature made with one of them (several, to rotate keys without downtime)
+     * @param restoreWait    how long a request that needs a restore not yet made waits for it before it is answered
+     *                       provisionally, from the LR resampled conventionally and not cacheable, while the restore
+     *                       goes on in the background; empty to always wait (no provisional answers)
      */
     public record Serving(String prefix, Duration maxAge, boolean acceptWebp, boolean enlarge, int defaultQuality,
-            int background, List<byte[]> signingKeys) {}
+            int background, List<byte[]> signingKeys, Optional<Duration> restoreWait) {}
 
     /**
      * The asset store and ingest.
      *
-     * @param ingestToken bearer token for the HTTP ingest and admin endpoints; empty disables them
-     * @param demoDir     originals ingested at start when no asset of that name exists yet; empty for none
+     * @param dir              the directory store's directory ({@code store=DIR})
+     * @param ingestToken      bearer token for the HTTP ingest and admin endpoints; empty disables them
+     * @param demoDir          originals ingested at start when no asset of that name exists yet; empty for none
+     * @param store            where assets live: a local directory or an S3 bucket
+     * @param s3               the bucket, when {@code store=S3}
+     * @param metaStaleness    how long a metadata lookup may be answered from memory before the store is asked
+     *                         again: a version committed by another node or process is served within this
+     * @param restoredMaxBytes bytes of restored images kept in the store for every node to reuse; 0 turns the
+     *                         restored tier off
+     * @param lrCodec          how new LRs are stored: {@code "webp"} (lossless WebP) or {@code "png"}
      */
     public record Assets(Path dir, Optional<String> ingestToken, long maxUploadBytes, Optional<Path> demoDir,
-            int demoScale) {}
+            int demoScale, Store store, S3 s3, Duration metaStaleness, long restoredMaxBytes, String lrCodec) {}
+
+    /** Where assets live. */
+    public enum Store { DIR, S3 }
+
+    /**
+     * An S3 bucket (AWS or any S3-compatible server). Credentials are not configuration: they come from the AWS
+     * SDK's default chain (environment, system properties, profiles, instance roles).
+     *
+     * @param endpoint          the server, e.g. {@code http://127.0.0.1:9000}; empty for AWS's own endpoint of
+     *                          {@code region}
+     * @param prefix            prepended to every key: empty, or ending in '/'
+     * @param pathStyle         {@code http://host/bucket/key} rather than {@code http://bucket.host/key} (S3Proxy,
+     *                          MinIO)
+     * @param conditionalWrites whether the server honours {@code If-None-Match: *} atomically, which cross-node
+     *                          locks and compare-and-set commits are built on; without it, writers of one name on
+     *                          different nodes race (last writer wins) and superseded versions are never deleted
+     * @param timeout           time limit of one call to the server, retries included
+     */
+    public record S3(Optional<URI> endpoint, String bucket, String prefix, String region, boolean pathStyle,
+            boolean conditionalWrites, Duration timeout) {}
 
     /**
      * The models and ONNX Runtime.

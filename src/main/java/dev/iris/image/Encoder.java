@@ -1,5 +1,6 @@
 package dev.iris.image;
 
+import com.luciad.imageio.webp.WebPWriteParam;
 import java.awt.Point;
 import java.awt.Transparency;
 import java.awt.color.ColorSpace;
@@ -77,6 +78,40 @@ public final class Encoder {
             };
         } catch (IOException e) {
             throw new IllegalStateException("could not encode " + format + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Encodes {@code image} as lossless WebP (VP8L): decoding it gives back exactly its RGB and, if it has one, its
+     * alpha plane (colours under transparent pixels included). {@code method} (0..6) and {@code effort} (0..100)
+     * are libwebp's two lossless effort settings, cwebp's {@code -m} and {@code -q} with {@code -lossless}: higher
+     * is smaller and slower; neither changes a pixel.
+     *
+     * @throws ImageException if WebP is not available on this machine
+     */
+    public static byte[] webpLossless(Rgb8Image image, int method, int effort) {
+        if (method < 0 || method > 6 || effort < 0 || effort > 100) {
+            throw new IllegalArgumentException("expected method 0..6 and effort 0..100, got " + method + " and "
+                    + effort);
+        }
+        if (!supports(ImageFormat.WEBP)) {
+            throw new ImageException(NO_WEBP);
+        }
+        ImageWriter writer = writer("webp");
+        // The plugin's own parameter type: ImageIO's generic ImageWriteParam has no word for libwebp's method.
+        if (!(writer.getDefaultWriteParam() instanceof WebPWriteParam param)) {
+            writer.dispose();
+            throw new ImageException(NO_WEBP);
+        }
+        param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
+        param.setCompressionType("Lossless");
+        param.setCompressionQuality(effort / 100f);
+        param.setMethod(method);
+        param.setExact(true);
+        try {
+            return write(writer, argbImage(image), param);
+        } catch (IOException e) {
+            throw new IllegalStateException("could not encode lossless webp: " + e.getMessage(), e);
         }
     }
 

@@ -21,7 +21,7 @@ import java.util.OptionalInt;
  * @param blocksPerLevel invertible blocks per Haar level ({@code architecture.blocks_per_level}); empty if unknown
  * @param lrGradSha256 SHA-256 of {@code lr_grad.onnx} ({@code onnx.lr_grad.sha256}), the gradient graph encode-time
  *                     optimisation follows; empty when the pack ships none (it then cannot optimise), checked at load
- *                     when present
+ *                     when present, as is {@code onnx.lr_grad.up_sha256}, the {@code up.onnx} it was made from
  */
 public record ModelCard(String id, int scale, String downSha256, String upSha256, List<Integer> blocksPerLevel,
         Optional<String> lrGradSha256) {
@@ -72,10 +72,20 @@ public record ModelCard(String id, int scale, String downSha256, String upSha256
         JsonNode onnx = root.path("onnx");
         List<Integer> blocks = new ArrayList<>();
         root.path("architecture").path("blocks_per_level").forEach(n -> blocks.add(n.asInt()));
-        Optional<String> lrGrad = onnx.has("lr_grad")
-                ? Optional.of(text(file, onnx.path("lr_grad"), "sha256", "onnx.lr_grad.sha256")) : Optional.empty();
-        return new ModelCard(id, scale, text(file, onnx.path("down"), "sha256", "onnx.down.sha256"),
-                text(file, onnx.path("up"), "sha256", "onnx.up.sha256"), blocks, lrGrad);
+        String up = text(file, onnx.path("up"), "sha256", "onnx.up.sha256");
+        Optional<String> lrGrad = Optional.empty();
+        if (onnx.has("lr_grad")) {
+            lrGrad = Optional.of(text(file, onnx.path("lr_grad"), "sha256", "onnx.lr_grad.sha256"));
+            // A gradient graph holds its own copy of the network's weights: one made from another up.onnx would
+            // optimise LRs for a network that does not serve them.
+            String madeFor = text(file, onnx.path("lr_grad"), "up_sha256", "onnx.lr_grad.up_sha256");
+            if (!madeFor.equalsIgnoreCase(up)) {
+                throw new ModelException(file + ": field onnx.lr_grad.up_sha256 is " + madeFor + " but onnx.up.sha256 "
+                        + "is " + up + ": lr_grad.onnx was made from another up.onnx (re-run models.train.export_grad)");
+            }
+        }
+        return new ModelCard(id, scale, text(file, onnx.path("down"), "sha256", "onnx.down.sha256"), up, blocks,
+                lrGrad);
     }
 
     private static String text(Path file, JsonNode node, String field) {

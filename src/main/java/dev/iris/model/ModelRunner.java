@@ -1,7 +1,6 @@
 package dev.iris.model;
 
 import dev.iris.ort.OrtException;
-import dev.iris.ort.OrtRuntime;
 import dev.iris.ort.RunControl;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -21,6 +20,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Runs model work on a fixed number of threads with a bounded wait queue, as imgproxy's workers do: when the
@@ -34,7 +34,7 @@ import java.util.function.Function;
 public final class ModelRunner implements AutoCloseable {
     private static final Duration RETRY_AFTER = Duration.ofSeconds(2);
 
-    private final OrtRuntime ort;
+    private final Supplier<RunControl> controls;
     private final ThreadPoolExecutor pool;
     private final ScheduledExecutorService timer;
     private final Duration timeLimit;
@@ -45,8 +45,13 @@ public final class ModelRunner implements AutoCloseable {
     /** Controls of the runs in progress, so that closing can stop them before the sessions are released. */
     private final Set<RunControl> running = ConcurrentHashMap.newKeySet();
 
-    public ModelRunner(OrtRuntime ort, int threads, int queueLength, Duration timeLimit, MeterRegistry meters) {
-        this.ort = ort;
+    /**
+     * @param controls makes each run's control: ORT run options matching the sessions the runs use
+     *                 ({@code () -> ort.newRunControl(options.runConfig())})
+     */
+    public ModelRunner(Supplier<RunControl> controls, int threads, int queueLength, Duration timeLimit,
+            MeterRegistry meters) {
+        this.controls = controls;
         this.timeLimit = timeLimit;
         AtomicInteger n = new AtomicInteger();
         this.pool = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.SECONDS,
@@ -106,7 +111,7 @@ public final class ModelRunner implements AutoCloseable {
                     + " waited past the time limit of " + limit.toMillis() + " ms", RETRY_AFTER, null));
             return;
         }
-        try (RunControl control = ort.newRunControl()) {
+        try (RunControl control = controls.get()) {
             running.add(control); // before anything can fail, so that close() always finds it
             if (pool.isShutdown()) {
                 control.cancel();
@@ -120,8 +125,10 @@ public final class ModelRunner implements AutoCloseable {
                 return;
             }
             try {
-                result.complete(work.apply(control));
+                T value = work.apply(control);
+                // counted before anyone learns of the result, so a caller that waited for it sees the run counted
                 succeeded.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+                result.complete(value);
             } catch (RuntimeException e) {
                 failed.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
                 if (control.isCancelled()) {

@@ -16,9 +16,11 @@ import java.util.Optional;
  */
 public final class Rescaler {
     /**
-     * Native memory one run of either graph holds at its peak, per HR pixel it covers, with ORT's CPU arena off.
-     * Measured on the shipped IRN graphs at 1024x1024 HR (ORT 1.30, one thread): 244 / 385 bytes (x2 down / up),
-     * 272 / 345 (x4); rounded up by about 15% for the allocator's overhead.
+     * Native memory one run of either graph holds at its peak, per HR pixel it covers, as iris runs them (ORT's CPU
+     * arena on, shrunk after each run). Measured on the shipped IRN graphs at 1024x1024 HR, one thread: 244 / 385
+     * bytes (x2 down / up), 272 / 345 (x4) with the arena off in ORT 1.30 from Python; through our binding (ORT 1.23.2,
+     * {@code iris profile --variants arena+shrink}) 238 / 310 (x2) and 229 / 283 (x4), the process's peak over its
+     * resident size before. Rounded up from the largest by about 15% for the allocator's overhead.
      */
     public static final long RUN_BYTES_PER_HR_PIXEL = 448;
     /** The smallest tile worth running: below it the margins are nearly all of the work. */

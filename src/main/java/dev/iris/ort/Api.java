@@ -31,7 +31,7 @@ final class Api {
 
     // Slot indices in OrtApi (zero-based).
     private static final int GET_ERROR_CODE = 1, GET_ERROR_MESSAGE = 2, CREATE_ENV = 3, CREATE_SESSION = 7,
-            CREATE_SESSION_FROM_ARRAY = 8, RUN = 9, CREATE_SESSION_OPTIONS = 10, ENABLE_CPU_MEM_ARENA = 18,
+            CREATE_SESSION_FROM_ARRAY = 8, RUN = 9, CREATE_SESSION_OPTIONS = 10, ENABLE_PROFILING = 14, ENABLE_CPU_MEM_ARENA = 18,
             DISABLE_CPU_MEM_ARENA = 19, SET_SESSION_LOG_SEVERITY = 22, SET_GRAPH_OPTIMIZATION_LEVEL = 23,
             SET_INTRA_OP_THREADS = 24, SET_INTER_OP_THREADS = 25, SESSION_INPUT_COUNT = 30, SESSION_OUTPUT_COUNT = 31,
             SESSION_INPUT_TYPE_INFO = 33, SESSION_OUTPUT_TYPE_INFO = 34, SESSION_INPUT_NAME = 36,
@@ -41,8 +41,8 @@ final class Api {
             GET_DIMENSIONS = 62, GET_TENSOR_TYPE_AND_SHAPE = 65, CREATE_CPU_MEMORY_INFO = 69, ALLOCATOR_FREE = 76,
             GET_DEFAULT_ALLOCATOR = 78, RELEASE_STATUS = 93, RELEASE_SESSION = 95, RELEASE_VALUE = 96,
             RELEASE_RUN_OPTIONS = 97, RELEASE_TYPE_INFO = 98, RELEASE_TENSOR_TYPE_AND_SHAPE = 99,
-            RELEASE_SESSION_OPTIONS = 100, GET_AVAILABLE_PROVIDERS = 125, RELEASE_AVAILABLE_PROVIDERS = 126,
-            ADD_SESSION_CONFIG_ENTRY = 130, RUN_WITH_BINDING = 133, CREATE_IO_BINDING = 134, RELEASE_IO_BINDING = 135,
+            RELEASE_SESSION_OPTIONS = 100, SESSION_END_PROFILING = 110, GET_AVAILABLE_PROVIDERS = 125, RELEASE_AVAILABLE_PROVIDERS = 126,
+            ADD_SESSION_CONFIG_ENTRY = 130, ADD_RUN_CONFIG_ENTRY = 165, RUN_WITH_BINDING = 133, CREATE_IO_BINDING = 134, RELEASE_IO_BINDING = 135,
             BIND_INPUT = 136, BIND_OUTPUT = 137, BIND_OUTPUT_TO_DEVICE = 138, GET_BOUND_OUTPUT_VALUES = 140,
             SYNCHRONIZE_BOUND_OUTPUTS = 203, APPEND_CUDA_V2 = 204, CREATE_CUDA_OPTIONS = 205,
             UPDATE_CUDA_OPTIONS = 206, RELEASE_CUDA_OPTIONS = 208, GET_BUILD_INFO = 254;
@@ -181,6 +181,14 @@ final class Api {
 
     void setSessionLogSeverity(MemorySegment options, int level) { callPI(SET_SESSION_LOG_SEVERITY, options, level); }
 
+    /** Profiling on for sessions made with {@code options}: a JSON trace named {@code prefix_<date>.json}. */
+    void enableProfiling(MemorySegment options, MemorySegment prefix) { callPP(ENABLE_PROFILING, options, prefix); }
+
+    /** Ends profiling of {@code session}, writes its trace and sets {@code out} to its file name (allocator-owned). */
+    void endProfiling(MemorySegment session, MemorySegment allocator, MemorySegment out) {
+        callPPP(SESSION_END_PROFILING, session, allocator, out);
+    }
+
     void setCpuMemArena(MemorySegment options, boolean on) {
         callP(on ? ENABLE_CPU_MEM_ARENA : DISABLE_CPU_MEM_ARENA, options);
     }
@@ -283,6 +291,10 @@ final class Api {
     }
 
     void createRunOptions(MemorySegment out) { callP(CREATE_RUN_OPTIONS, out); }
+
+    void addRunConfigEntry(MemorySegment runOptions, MemorySegment key, MemorySegment value) {
+        callPPP(ADD_RUN_CONFIG_ENTRY, runOptions, key, value);
+    }
 
     void setTerminate(MemorySegment runOptions, boolean on) {
         callP(on ? RUN_OPTIONS_SET_TERMINATE : RUN_OPTIONS_UNSET_TERMINATE, runOptions);

@@ -35,6 +35,8 @@ final class NativeSessionOptions implements AutoCloseable {
                 arena.allocateFrom(options.allowSpinning() ? "1" : "0"));
         api.addSessionConfigEntry(handle, arena.allocateFrom("session.inter_op.allow_spinning"),
                 arena.allocateFrom(options.allowSpinning() ? "1" : "0"));
+        options.profilePrefix().ifPresent(prefix -> api.enableProfiling(handle,
+                arena.allocateFrom(prefix.toString())));
         provider = switch (options.provider()) {
             case ExecutionProvider.Cpu cpu -> cpu.ortName();
             case ExecutionProvider.Cuda cuda -> appendCuda(api, cuda);

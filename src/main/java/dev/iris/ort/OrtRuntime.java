@@ -8,6 +8,7 @@ import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The loaded ONNX Runtime library and its one process-wide {@code OrtEnv}. Thread-safe; one per process.
@@ -119,7 +120,17 @@ public final class OrtRuntime {
 
     /** A new handle for cancelling runs; the caller closes it after the runs that use it have returned. */
     public RunControl newRunControl() {
-        return new RunControl(api);
+        return new RunControl(api, Map.of());
+    }
+
+    /**
+     * As {@link #newRunControl()}, with ORT run configuration entries (keys of
+     * {@code onnxruntime_run_options_config_keys.h}, e.g. {@code memory.enable_memory_arena_shrinkage}).
+     *
+     * @throws OrtException for an entry ORT rejects
+     */
+    public RunControl newRunControl(Map<String, String> runConfig) {
+        return new RunControl(api, runConfig);
     }
 
     /** ORT's {@code OrtLoggingLevel}: VERBOSE 0, INFO 1, WARNING 2, ERROR 3, FATAL 4. */

@@ -4,6 +4,7 @@ import static java.lang.foreign.ValueLayout.ADDRESS;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.Map;
 
 /**
  * ORT run options with a terminate flag, so that another thread can cancel a run in flight (one that ran past its
@@ -19,12 +20,17 @@ public final class RunControl implements AutoCloseable {
     private boolean cancelled;
     private boolean closed;
 
-    RunControl(Api api) {
+    RunControl(Api api, Map<String, String> runConfig) {
         this.api = api;
         try (Arena call = Arena.ofConfined()) {
             MemorySegment out = call.allocate(ADDRESS);
             api.createRunOptions(out);
             handle = out.get(ADDRESS, 0).reinterpret(arena, api::releaseRunOptions);
+            runConfig.forEach((key, value) -> api.addRunConfigEntry(handle, call.allocateFrom(key),
+                    call.allocateFrom(value)));
+        } catch (RuntimeException e) {
+            arena.close();
+            throw e;
         }
     }
 

@@ -133,6 +133,28 @@ public final class Session implements AutoCloseable {
         });
     }
 
+    /**
+     * Ends the profiling this session was opened with ({@link SessionOptions#withProfiling}) and writes ORT's trace
+     * of every run so far: a Chrome-trace JSON file, one event per operator run.
+     *
+     * @return the trace file ORT wrote
+     * @throws OrtException if ORT cannot write it; a session opened without profiling returns an empty path
+     */
+    public java.nio.file.Path endProfiling() {
+        return withOpenSession(() -> {
+            try (Arena call = Arena.ofConfined()) {
+                MemorySegment out = call.allocate(ADDRESS);
+                api.endProfiling(handle, runtime.allocator, out);
+                MemorySegment name = out.get(ADDRESS, 0);
+                try {
+                    return java.nio.file.Path.of(Api.cString(name));
+                } finally {
+                    api.allocatorFree(runtime.allocator, name);
+                }
+            }
+        });
+    }
+
     /** A new I/O binding on this session; the caller closes it before closing the session. */
     public IoBinding bind() {
         return withOpenSession(() -> new IoBinding(runtime, this));

@@ -25,6 +25,11 @@ final class CoalescingCache<K, V> {
         return cache;
     }
 
+    /** Caches {@code value}, made elsewhere; a computation of it already in flight still finishes and caches its own. */
+    void put(K key, V value) {
+        cache.put(key, value);
+    }
+
     /** Computes synchronously on the calling thread (resampling and encoding). */
     CompletableFuture<V> get(K key, Supplier<V> compute) {
         return getAsync(key, () -> CompletableFuture.completedFuture(compute.get()));

@@ -53,6 +53,11 @@ public final class ImageCaches {
                 .description("Bytes held by each cache").register(meters);
     }
 
+    /** The source cache's budget, bytes. */
+    long sourceMaxBytes() {
+        return config.sourceMaxBytes();
+    }
+
     /** Each cache's bytes, budget and statistics, by name; pending evictions run first, so the sizes are exact. */
     public Map<String, Usage> usage() {
         sources.cache().cleanUp();

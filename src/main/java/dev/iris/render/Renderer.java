@@ -2,6 +2,8 @@ package dev.iris.render;
 
 import dev.iris.asset.AssetMeta;
 import dev.iris.asset.AssetStore;
+import dev.iris.asset.RestoredTier;
+import dev.iris.asset.RestoreKeeper;
 import dev.iris.config.IrisConfig;
 import dev.iris.image.Encoder;
 import dev.iris.image.Filter;
@@ -13,6 +15,8 @@ import dev.iris.model.Futures;
 import dev.iris.model.ModelRegistry;
 import dev.iris.model.ModelRunner;
 import dev.iris.model.Rescaler;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.Optional;
@@ -22,25 +26,33 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Renders one asset version at one size: plan the size against the original, pick the pixels (the stored LR when
- * the output needs no more detail than it holds, otherwise the model's restore), resample, encode. Encoded images
- * and source pixels are cached and coalesced, so N concurrent cold requests for one asset run the model once.
+ * the output needs no more detail than it holds, otherwise the restored image: from the restored tier when any node
+ * made it before, else from the model, which then offers it to the tier), resample, encode. Encoded images and
+ * source pixels are cached and coalesced, so N concurrent cold requests for one asset run the model once.
+ * Restores made elsewhere (at ingest) can be put into the cache and the tier, as a {@link RestoreKeeper}.
  * Thread-safe.
  */
-public final class Renderer {
+public final class Renderer implements RestoreKeeper {
     private static final System.Logger LOG = System.getLogger(Renderer.class.getName());
 
     private final AssetStore store;
+    private final RestoredTier tier;
     private final Optional<ModelRegistry> models;
     private final ModelRunner runner;
     private final ImageCaches caches;
     private final IrisConfig.Serving serving;
     private final Duration timeLimit;
+    private final Counter provisionalAnswers;
     /** Asset versions whose model is gone, each logged once rather than on every render. */
     private final Set<String> warnedOrphans = ConcurrentHashMap.newKeySet();
 
-    public Renderer(AssetStore store, Optional<ModelRegistry> models, ModelRunner runner, ImageCaches caches,
-            IrisConfig.Serving serving, Duration timeLimit) {
+    public Renderer(AssetStore store, RestoredTier tier, Optional<ModelRegistry> models, ModelRunner runner,
+            ImageCaches caches, IrisConfig.Serving serving, Duration timeLimit, MeterRegistry meters) {
+        this.provisionalAnswers = Counter.builder("iris.render.provisional")
+                .description("Answers from the LR resampled because the restore was not ready within "
+                        + "serving.restoreWaitMs").register(meters);
         this.store = store;
+        this.tier = tier;
         this.models = models;
         this.runner = runner;
         this.caches = caches;
@@ -48,10 +60,43 @@ public final class Renderer {
         this.timeLimit = timeLimit;
     }
 
-    /** The encoded image for {@code request} of the asset version {@code meta}, from the cache when it is there. */
-    public EncodedImage render(AssetMeta meta, ImageRequest request) {
+    /**
+     * The encoded image for {@code request} of the asset version {@code meta}, from the cache when it is there. With
+     * {@code serving.restoreWaitMs} set, a request whose restore is not ready within that wait gets a provisional
+     * answer instead (the LR resampled, never cached) while the restore goes on; a restore that cannot start (a full
+     * queue) fails the request as without the setting.
+     */
+    public Rendition render(AssetMeta meta, ImageRequest request) {
         var key = new ImageCaches.RenderKey(meta.name(), meta.version(), request.canonical());
-        return await(caches.encoded.get(key, () -> renderUncached(meta, request)), "render of " + meta.name());
+        if (serving.restoreWait().isPresent() && !caches.encoded.cache().asMap().containsKey(key)) {
+            Optional<EncodedImage> early = provisional(meta, request, serving.restoreWait().get());
+            if (early.isPresent()) {
+                provisionalAnswers.increment();
+                return new Rendition(early.get(), true);
+            }
+        }
+        return new Rendition(await(caches.encoded.get(key, () -> renderUncached(meta, request)),
+                "render of " + meta.name()), false);
+    }
+
+    /**
+     * The LR resampled for {@code request} when it needs a restore that is not ready within {@code wait} (which goes
+     * on in the background, cached when done), else empty: the request needs no restore or it arrived in time.
+     */
+    private Optional<EncodedImage> provisional(AssetMeta meta, ImageRequest request, Duration wait) {
+        ResizePlan plan = plan(request, meta);
+        Optional<Rescaler> model = modelFor(meta);
+        if (fitsInLr(plan, meta) || model.isEmpty()
+                || Futures.within(restoredAsync(meta, model.get()), wait, "restore of " + meta.name()).isPresent()) {
+            return Optional.empty();
+        }
+        Rgb8Image out = Resampler.render(lr(meta), planOnLr(plan, meta), Filter.LANCZOS3, serving.background());
+        return Optional.of(encode(out, request.format(), request.quality()));
+    }
+
+    /** Provisional answers given so far, for health. */
+    public long provisionalAnswers() {
+        return (long) provisionalAnswers.count();
     }
 
     /** The request, step by step. */
@@ -133,15 +178,51 @@ public final class Renderer {
     }
 
     private Rgb8Image restored(AssetMeta meta, Rescaler model) {
+        return await(restoredAsync(meta, model), "restore of " + meta.name());
+    }
+
+    /** The restore at the original size: cached, in flight, or started now. */
+    private CompletableFuture<Rgb8Image> restoredAsync(AssetMeta meta, Rescaler model) {
         var key = new ImageCaches.SourceKey(meta.name(), meta.version(), ImageCaches.Kind.HR);
-        CompletableFuture<Rgb8Image> future = caches.sources.getAsync(key, () -> {
+        return caches.sources.getAsync(key, () -> {
+            Optional<Rgb8Image> kept = tier.find(meta); // restored before, by this node or another
+            if (kept.isPresent()) {
+                return CompletableFuture.completedFuture(kept.get());
+            }
             Rgb8Image lr = lr(meta); // only on a miss: a cached restore needs no LR
-            return runner.submit("restore of " + meta.name(), control -> {
+            CompletableFuture<Rgb8Image> run = runner.submit("restore of " + meta.name(), control -> {
                 Rgb8Image hr = model.restore(lr.withoutAlpha(), meta.width(), meta.height(), control);
                 return lr.hasAlpha() ? hr.withAlpha(upscaledAlpha(lr, meta)) : hr;
             });
+            run.thenAccept(hr -> tier.offer(meta, hr));
+            return run;
         });
-        return await(future, "restore of " + meta.name());
+    }
+
+    /**
+     * Whether a restore of {@code restoredBytes} is worth making whole at ingest to keep here: when it takes at most
+     * {@code 1 / }{@value #KEPT_SHARE} of the source cache. A larger one would displace much of what requests use,
+     * for an asset nobody may ask for large before it is evicted.
+     */
+    @Override
+    public boolean wantsWhole(long restoredBytes) {
+        return restoredBytes <= caches.sourceMaxBytes() / KEPT_SHARE;
+    }
+
+    private static final int KEPT_SHARE = 8;
+
+    /**
+     * Caches {@code lr} and {@code restored} (with {@code lr}'s alpha plane upscaled onto it, as a request's restore
+     * has it) as the source pixels of the version {@code stored}, so that its first request runs no model. They enter
+     * the cache like any other entry, and Caffeine's frequency-based admission (W-TinyLFU) keeps entries requests
+     * use often over newcomers used never, so a burst of ingests of images nobody asks for mostly displaces itself.
+     */
+    @Override
+    public void keep(AssetMeta stored, Rgb8Image lr, Rgb8Image restored) {
+        caches.sources.put(new ImageCaches.SourceKey(stored.name(), stored.version(), ImageCaches.Kind.LR), lr);
+        Rgb8Image hr = lr.hasAlpha() ? restored.withAlpha(upscaledAlpha(lr, stored)) : restored;
+        caches.sources.put(new ImageCaches.SourceKey(stored.name(), stored.version(), ImageCaches.Kind.HR), hr);
+        tier.offer(stored, hr);
     }
 
     /** The alpha plane, upscaled conventionally (it never goes through the model) and cropped to the original. */

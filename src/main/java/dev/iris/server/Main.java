@@ -1,6 +1,8 @@
 package dev.iris.server;
 
+import dev.iris.asset.AssetException;
 import dev.iris.asset.AssetMeta;
+import dev.iris.asset.AssetStore;
 import dev.iris.asset.IngestException;
 import dev.iris.asset.Ingester;
 import dev.iris.config.ConfigException;
@@ -23,7 +25,8 @@ import java.util.stream.Stream;
 
 /**
  * {@code iris <command>}: {@code serve} starts the server; {@code ingest <file|dir> --scale 2|4 [--model id]
- * [--optimize[=N]]} makes assets from images. Options {@code --key=value} override {@code conf/iris.properties}.
+ * [--optimize[=N]]} makes assets from images; {@code migrate} re-encodes the store's LRs into the configured codec.
+ * Options {@code --key=value} override {@code conf/iris.properties}.
  */
 public final class Main {
     private static final String USAGE = """
@@ -33,6 +36,8 @@ public final class Main {
                                                       store images as invertible-LR assets; --optimize
                                                       optimises each LR for the restore (ingest.optimizeIterations
                                                       iterations, or N; slower ingest, same serving)
+              migrate                                 re-encode every stored LR into assets.lrCodec (webp),
+                                                      pixel-identical, asset by asset; safe while serving
               help                                    this text
             options: --config=FILE (default conf/iris.properties), --<key>=<value> for any key in it,
                      e.g. --server.port=9090
@@ -48,7 +53,7 @@ public final class Main {
     static int run(String[] args) {
         try {
             return dispatch(args);
-        } catch (ConfigException | ModelException | OrtException | UncheckedIOException e) {
+        } catch (ConfigException | ModelException | OrtException | UncheckedIOException | AssetException e) {
             System.err.println("iris: " + e.getMessage());
             return 2;
         }
@@ -83,6 +88,11 @@ public final class Main {
                 Optional<String> model = Optional.ofNullable(options.remove("model"));
                 Optional<String> optimize = Optional.ofNullable(options.remove("optimize"));
                 yield ingest(load(configFile, options, base), positional, scale, model, optimize);
+            }
+            case "migrate" -> {
+                IrisConfig config = load(configFile, options, base);
+                AssetStore store = IrisApp.openStore(config);
+                yield new MigrateCommand(store, IrisApp.lrCodec(config).id(), System.out, System.err).run();
             }
             case "help", "--help", "-h" -> {
                 System.out.print(USAGE);

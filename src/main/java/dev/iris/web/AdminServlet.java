@@ -214,6 +214,10 @@ public final class AdminServlet extends HttpServlet {
         out.put("created", meta.created().toString());
         out.put("roundTripPsnrY", Double.isFinite(meta.roundTripPsnrY())
                 ? Math.round(meta.roundTripPsnrY() * 100) / 100.0 : "Infinity");
+        out.put("codec", meta.codec());
+        // null: the metadata predates byte counts (or, for sourceBytes, was migrated from such metadata)
+        out.put("storedBytes", meta.storedBytes().isPresent() ? meta.storedBytes().getAsLong() : null);
+        out.put("sourceBytes", meta.sourceBytes().isPresent() ? meta.sourceBytes().getAsLong() : null);
         out.put("optimizeIterations", meta.optimizeIterations());
         return out;
     }

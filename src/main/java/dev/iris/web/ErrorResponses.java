@@ -2,6 +2,7 @@ package dev.iris.web;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.iris.asset.AssetException;
+import dev.iris.asset.AssetUnavailable;
 import dev.iris.asset.IngestException;
 import dev.iris.image.ImageException;
 import dev.iris.model.ModelUnavailable;
@@ -13,6 +14,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The one place that turns failures into HTTP responses: a status and a JSON body
@@ -24,6 +26,8 @@ import java.util.concurrent.ThreadLocalRandom;
 final class ErrorResponses {
     private static final System.Logger LOG = System.getLogger(ErrorResponses.class.getName());
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final long STORE_WARNING_PERIOD_NANOS = 10_000_000_000L;
+    private static final AtomicLong lastStoreWarning = new AtomicLong(System.nanoTime() - STORE_WARNING_PERIOD_NANOS - 1);
 
     private ErrorResponses() {}
 
@@ -38,6 +42,14 @@ final class ErrorResponses {
             case IrisError e -> new Problem(e.status(), e.getMessage());
             case ImageException e -> new Problem(e.isUnsupportedFormat() ? 415 : 400, e.getMessage());
             case IngestException e -> new Problem(400, e.getMessage());
+            case AssetUnavailable e -> {
+                // An outage fails every request that needs the store: one warning per period says so, not each.
+                long now = System.nanoTime();
+                long last = lastStoreWarning.get();
+                boolean warn = now - last > STORE_WARNING_PERIOD_NANOS && lastStoreWarning.compareAndSet(last, now);
+                LOG.log(warn ? Level.WARNING : Level.DEBUG, e.getMessage() + " (" + e.getCause() + ")");
+                yield new Problem(503, e.getMessage());
+            }
             case AssetException e -> internal("storage error", e);
             default -> internal("internal error", failure);
         };
@@ -54,6 +66,7 @@ final class ErrorResponses {
         Duration retryAfter = switch (failure) {
             case ModelUnavailable e -> e.retryAfter();
             case IrisError.Unavailable e -> e.retryAfter();
+            case AssetUnavailable e -> e.retryAfter();
             default -> null;
         };
         send(response, toProblem(failure), retryAfter);

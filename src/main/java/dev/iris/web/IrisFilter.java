@@ -6,6 +6,7 @@ import dev.iris.asset.AssetStore;
 import dev.iris.render.EncodedImage;
 import dev.iris.render.ImageRequest;
 import dev.iris.render.Renderer;
+import dev.iris.render.Rendition;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Timer;
 import jakarta.servlet.Filter;
@@ -90,11 +91,13 @@ public final class IrisFilter implements Filter {
         }
         ImageRequest asked = requestOf(parsed);                                     // its 400, now that it matters
         Negotiator.Negotiated out = negotiator.choose(asked, request.getHeader("Accept"));
-        if (caching.notModified(asset.get(), asked, out, request, response)) {      // ETag, Cache-Control, 304
+        CachingHeaders.Headers headers = caching.of(asset.get(), asked, out);       // ETag, Cache-Control, Vary
+        if (caching.notModified(headers, request, response)) {                      // 304
             return;
         }
-        EncodedImage image = renderer.render(asset.get(), out.request());           // plan → pixels → resample → encode
-        respond(request, response, image);
+        Rendition image = renderer.render(asset.get(), out.request());              // plan → pixels → resample → encode
+        caching.set(headers, image.provisional(), response);
+        respond(request, response, image.image());
     }
 
     private static AssetName nameOf(ParseResult parsed) {

@@ -134,7 +134,9 @@ final class BenchCommand {
                     + serving.scale() + ")", ingestMs, latency, throughput, load, config.serving().enlarge(),
                     (System.nanoTime() - started) / 1e9);
             Files.createDirectories(out.toAbsolutePath().getParent());
-            Files.writeString(out, BenchReport.markdown(run));
+            // sections other commands wrote into the same file (iris profile) survive the rewrite
+            String kept = Files.exists(out) ? String.join("\n", MarkedSections.all(Files.readString(out))) : "";
+            Files.writeString(out, BenchReport.markdown(run) + (kept.isEmpty() ? "" : "\n" + kept));
             System.out.println("iris bench: wrote " + out);
             return 0;
         } catch (IOException e) {

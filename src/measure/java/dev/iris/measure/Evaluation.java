@@ -1,5 +1,6 @@
 package dev.iris.measure;
 
+import dev.iris.asset.LrCodec;
 import dev.iris.image.DecodeLimits;
 import dev.iris.image.Decoder;
 import dev.iris.image.Encoder;
@@ -13,7 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Quality against storage for one image: iris (learned downscale, 8-bit LR stored as PNG, restore with z = 0)
+ * Quality against storage for one image: iris (learned downscale, 8-bit LR stored losslessly as PNG or as
+ * lossless WebP, restore with z = 0)
  * and what a user would pick instead: a bicubic LR of the same size enlarged with bicubic or Lanczos, and the HR
  * itself stored as JPEG or WebP. Metrics follow the IRN protocol: the HR is cropped to a multiple of the scale,
  * restores are rounded to 8 bits, PSNR-Y and SSIM-Y ignore a border of {@code scale} pixels. Stateless.
@@ -35,8 +37,12 @@ final class Evaluation {
 
         Rgb8Image lr = model.downscale(hr, null);
         Rgb8Image restored = model.restore(lr, hr.width(), hr.height(), null);
-        rows.add(row(name, "iris " + model.pack().id(), hr, restored, png(lr), pixels, s,
-                Quality.psnrY(bicubicLr, lr, 0)));
+        double lrPsnr = Quality.psnrY(bicubicLr, lr, 0);
+        if (LrCodec.webp().available()) {
+            rows.add(row(name, "iris " + model.pack().id() + " (WebP LR)", hr, restored,
+                    LrCodec.webp().encode(lr).lr().length, pixels, s, lrPsnr));
+        }
+        rows.add(row(name, "iris " + model.pack().id() + " (PNG LR)", hr, restored, png(lr), pixels, s, lrPsnr));
 
         long bicubicBytes = png(bicubicLr);
         rows.add(row(name, "bicubic→bicubic", hr, Resampler.resize(bicubicLr, hr.width(), hr.height(),

@@ -30,6 +30,14 @@ public final class Main {
               loadtest [--seconds 180] [--windows 6] [--rss-budget-mb 3072] [--soak-seconds 0] [--out docs/LOADTEST.md]
                                                       bounded overload on loopback; exit 1 if a promise breaks
               bench-ort [--out docs/ORT-OVERHEAD.md]  FFM binding vs ONNX Runtime's JNI API, per call
+              webp-effort <image>... [--scale 2] [--runs 3] [--out docs/WEBP-EFFORT.md]
+                                                      lossless WebP bytes and time per libwebp effort on iris LRs
+              profile [--threads 2] [--side 1000] [--runs 5] [--variants a,b] [--out docs/BENCHMARKS.md]
+                                                      ORT's per-operator profile of each up.onnx under several
+                                                      session settings (its own section of the file)
+              first-request [--sizes 1,3,12] [--out docs/BENCHMARKS.md]
+                                                      w=1600 after an HTTP ingest, after a restart, provisional;
+                                                      vipsthumbnail and nginx image_filter when installed
               hcd <dir> [--scale 2|4] [--iterations 0,5,10,15,20] [--out docs/hcd-x2.md]
                                                       encode-time LR optimisation: gain, time, LR fidelity
               help                                    this text (also --help after any command)
@@ -37,7 +45,8 @@ public final class Main {
             """;
     /** Options that may also be given as two words, {@code --scale 2}. */
     private static final List<String> TWO_WORD = List.of("--scale", "--model", "--out", "--seconds", "--runs",
-            "--windows", "--rss-budget-mb", "--soak-seconds", "--iterations");
+            "--windows", "--rss-budget-mb", "--soak-seconds", "--threads", "--side", "--sizes", "--variants",
+            "--iterations");
 
     private Main() {}
 
@@ -132,10 +141,44 @@ public final class Main {
                 yield HcdCommand.run(ConfigLoader.load(Optional.of(configFile), options, base), positional, scale,
                         java.util.Arrays.stream(counts.split(",")).map(Integer::parseInt).toList(), out);
             }
+            case "webp-effort" -> {
+                Path out = base.resolve(Optional.ofNullable(options.remove("out")).orElse("docs/WEBP-EFFORT.md"));
+                String runs = Optional.ofNullable(options.remove("runs")).orElse("3");
+                String scale = Optional.ofNullable(options.remove("scale")).orElse("2");
+                if (!runs.matches("[1-9][0-9]?") || !scale.matches("[24]")) {
+                    System.err.println("iris: webp-effort needs --runs 1..99 and --scale 2 or 4");
+                    yield 2;
+                }
+                yield WebpEffortCommand.run(ConfigLoader.load(Optional.of(configFile), options, base), positional,
+                        Integer.parseInt(scale), Integer.parseInt(runs), out, "./iris " + String.join(" ", args));
+            }
             case "bench-ort" -> {
                 Path out = base.resolve(Optional.ofNullable(options.remove("out")).orElse("docs/ORT-OVERHEAD.md"));
                 OrtOverheadBenchmark.run(out);
                 yield 0;
+            }
+            case "profile" -> {
+                Path out = base.resolve(Optional.ofNullable(options.remove("out")).orElse("docs/BENCHMARKS.md"));
+                String threads = Optional.ofNullable(options.remove("threads")).orElse("2");
+                String side = Optional.ofNullable(options.remove("side")).orElse("1000");
+                String runs = Optional.ofNullable(options.remove("runs")).orElse("5");
+                if (!threads.matches("[1-9][0-9]?") || !side.matches("[1-9][0-9]{1,3}") || !runs.matches("[1-9][0-9]?")) {
+                    System.err.println("iris: profile needs --threads 1..99, --side 10..9999, --runs 1..99");
+                    yield 2;
+                }
+                String variants = Optional.ofNullable(options.remove("variants")).orElse("");
+                yield ProfileCommand.run(configFile, options, base, out, Integer.parseInt(threads),
+                        Integer.parseInt(side), Integer.parseInt(runs), variants, "./iris " + String.join(" ", args));
+            }
+            case "first-request" -> {
+                Path out = base.resolve(Optional.ofNullable(options.remove("out")).orElse("docs/BENCHMARKS.md"));
+                String sizes = Optional.ofNullable(options.remove("sizes")).orElse("1,3,12");
+                if (!sizes.matches("[0-9]+(\\.[0-9]+)?(,[0-9]+(\\.[0-9]+)?)*")) {
+                    System.err.println("iris: first-request needs --sizes as megapixels, e.g. 1,3,12, got " + sizes);
+                    yield 2;
+                }
+                yield FirstRequestCommand.run(configFile, options, base, out, java.util.Arrays.stream(sizes.split(","))
+                        .map(Double::parseDouble).toList(), "./iris " + String.join(" ", args));
             }
             case "help" -> {
                 System.out.print(USAGE);

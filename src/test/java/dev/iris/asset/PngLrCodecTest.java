@@ -48,10 +48,10 @@ class PngLrCodecTest {
     }
 
     @Test
-    void byId_findsPngByTheIdItRecords_andNothingElse() {
+    void byId_findsPngByTheIdItRecords_andNoUnknownId() {
         assertSame(png, LrCodec.byId(png.id()).orElseThrow());
         assertEquals("png", png.id());
-        assertTrue(LrCodec.byId("webp").isEmpty());
+        assertTrue(LrCodec.byId("jxl").isEmpty());
     }
 
     private static byte[] resource(String file) throws IOException {

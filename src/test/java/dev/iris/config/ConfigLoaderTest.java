@@ -106,9 +106,36 @@ class ConfigLoaderTest {
         }
     }
 
+    @Test
+    void load_s3Store_readsTheBucketKeys_andDefaultsItsStalenessToTwoSeconds() {
+        IrisConfig config = ConfigLoader.load(Optional.empty(), Map.of("assets.store", "s3",
+                "assets.s3.endpoint", "http://127.0.0.1:9000", "assets.s3.bucket", "my-images",
+                "assets.s3.prefix", "site-a/", "assets.s3.pathStyle", "true"), Path.of(""));
+        IrisConfig.Assets assets = config.assets();
+        assertEquals(IrisConfig.Store.S3, assets.store());
+        assertEquals(new IrisConfig.S3(Optional.of(java.net.URI.create("http://127.0.0.1:9000")), "my-images",
+                "site-a/", "us-east-1", true, true, java.time.Duration.ofSeconds(5)), assets.s3());
+        assertEquals(java.time.Duration.ofSeconds(2), assets.metaStaleness());
+        assertEquals(java.time.Duration.ZERO, ConfigLoader.load(Optional.empty(), Map.of(), Path.of(""))
+                .assets().metaStaleness(), "a file stat per lookup with the directory store");
+    }
+
+    @Test
+    void load_s3Store_reportsAMissingBucketABadPrefixAndABadEndpoint() {
+        var e = assertThrows(ConfigException.class, () -> ConfigLoader.load(Optional.empty(), Map.of(
+                "assets.store", "s3", "assets.s3.endpoint", "localhost:9000", "assets.s3.prefix", "/abs"),
+                Path.of("")));
+        assertEquals(List.of(
+                "assets.s3.endpoint: expected an http or https URL, got \"localhost:9000\"",
+                "assets.s3.bucket: expected a bucket name (3-63 lower-case letters, digits, '.', '-') with "
+                        + "assets.store=s3, got \"\"",
+                "assets.s3.prefix: expected empty or a path ending in '/' (letters, digits, '.', '_', '-'), got "
+                        + "\"/abs\""), e.problems());
+    }
+
     /** Each key conf/iris.properties documents (a line {@code #key=default}) with its documented value. */
     private static Map<String, String> documented() throws Exception {
-        Pattern line = Pattern.compile("#([a-z]+\\.[A-Za-z]+)=(.*)");
+        Pattern line = Pattern.compile("#([a-z]+(?:\\.[A-Za-z0-9]+)+)=(.*)");
         Map<String, String> keys = new LinkedHashMap<>();
         for (String text : Files.readAllLines(Path.of("conf/iris.properties"))) {
             Matcher m = line.matcher(text);

@@ -32,6 +32,34 @@ class EncoderTest {
     }
 
     @Test
+    void webpLossless_roundTripsExactly_includingColoursUnderTransparentPixels() {
+        assumeTrue(Encoder.supports(ImageFormat.WEBP));
+        java.util.Random random = new java.util.Random(7);
+        byte[] rgb = new byte[3 * 40 * 30];
+        byte[] alpha = new byte[40 * 30];
+        random.nextBytes(rgb);
+        random.nextBytes(alpha);
+        for (int i = 0; i < alpha.length; i += 3) {
+            alpha[i] = 0; // fully transparent: libwebp would by default drop the colour under these
+        }
+        Rgb8Image rgba = Rgb8Image.opaque(40, 30, rgb).withAlpha(alpha);
+        for (int[] effort : new int[][] {{0, 0}, {4, 50}, {6, 100}}) {
+            byte[] webp = Encoder.webpLossless(rgba, effort[0], effort[1]);
+            assertEquals("VP8L", new String(webp, 12, 4, java.nio.charset.StandardCharsets.US_ASCII));
+            Rgb8Image back = Decoder.decode(webp, LIMITS);
+            assertArrayEquals(rgba.rgb(), back.rgb(), "method " + effort[0]);
+            assertArrayEquals(rgba.alpha(), back.alpha(), "method " + effort[0]);
+        }
+    }
+
+    @Test
+    void webpLossless_outOfRangeSettings_areRefused() {
+        Rgb8Image img = Fixtures.synthetic(8, 8, (x, y) -> x * 0x100000);
+        assertEquals("expected method 0..6 and effort 0..100, got 7 and 50",
+                assertThrows(IllegalArgumentException.class, () -> Encoder.webpLossless(img, 7, 50)).getMessage());
+    }
+
+    @Test
     void encode_png_roundTripsExactly() {
         Rgb8Image photo = Fixtures.image(Fixtures.PHOTO_PNG);
         Rgb8Image back = Decoder.decode(Encoder.encode(photo, ImageFormat.PNG, 0), LIMITS);

@@ -12,7 +12,7 @@ class MainTest {
     @Test
     void help_listsEveryMeasurementCommand() throws Exception {
         String out = captured(false, () -> assertEquals(0, Main.run(new String[] {"help"})));
-        for (String command : new String[] {"eval <dir>", "bench [", "loadtest [", "bench-ort ["}) {
+        for (String command : new String[] {"eval <dir>", "bench [", "loadtest [", "bench-ort [", "webp-effort <image>"}) {
             assertTrue(out.contains("  " + command), out);
         }
     }

@@ -142,6 +142,18 @@ class ModelPackTest {
     }
 
     @Test
+    void open_gradientGraphOfAnotherUpOnnx_isRefused(@TempDir Path tmp) throws IOException {
+        Path pack = copyFirstPack(tmp);
+        String card = Files.readString(pack.resolve("model.json"));
+        Files.writeString(pack.resolve("model.json"), card.replaceFirst("(\"up_sha256\": \")[0-9a-f]+", "$1" + "0".repeat(64)));
+        var e = assertThrows(ModelException.class, () -> ModelPack.open(ORT, pack, SessionOptions.defaults()));
+        assertTrue(e.getMessage().startsWith(pack.resolve("model.json") + ": field onnx.lr_grad.up_sha256 is 0000"),
+                e.getMessage());
+        assertTrue(e.getMessage().endsWith("lr_grad.onnx was made from another up.onnx (re-run "
+                + "models.train.export_grad)"), e.getMessage());
+    }
+
+    @Test
     void open_gradientGraphListedButMissing_namesIt(@TempDir Path tmp) throws IOException {
         Path pack = copyFirstPack(tmp);
         Files.delete(pack.resolve("lr_grad.onnx"));

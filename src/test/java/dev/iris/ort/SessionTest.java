@@ -32,6 +32,53 @@ class SessionTest {
     }
 
     @Test
+    void endProfiling_writesATraceWithEveryOperatorRun(@TempDir Path dir) throws Exception {
+        SessionOptions profiled = SessionOptions.defaults().withProfiling(dir.resolve("add"));
+        try (Session session = ORT.open(TestModels.bytes("add.onnx"), profiled); Arena arena = Arena.ofConfined()) {
+            var a = FloatTensor.copyOf(arena, new float[] {1, 2}, 2);
+            for (int i = 0; i < 3; i++) {
+                session.run(Map.of("a", a, "b", a)).close();
+            }
+            Path trace = session.endProfiling();
+            assertEquals(dir, trace.toAbsolutePath().getParent());
+            assertTrue(trace.getFileName().toString().startsWith("add"), trace.toString());
+            var events = new com.fasterxml.jackson.databind.ObjectMapper().readTree(trace.toFile());
+            long addRuns = 0;
+            for (var event : events) {
+                if (event.path("cat").asText().equals("Node") && event.path("args").path("op_name").asText()
+                        .equals("Add") && event.path("name").asText().endsWith("_kernel_time")) {
+                    addRuns++;
+                }
+            }
+            assertEquals(3, addRuns, events.toString());
+        }
+    }
+
+    @Test
+    void runConfig_shrinksTheArena_andIsRejectedWithoutOne() {
+        for (boolean arena : new boolean[] {true, false}) {
+            SessionOptions options = SessionOptions.defaults().withCpuArena(arena);
+            try (Session session = ORT.open(TestModels.bytes("add.onnx"), options);
+                    Arena memory = Arena.ofConfined();
+                    RunControl control = ORT.newRunControl(options.runConfig())) {
+                var a = FloatTensor.copyOf(memory, new float[] {1, 2}, 2);
+                try (RunResult result = session.run(Map.of("a", a, "b", a), control)) {
+                    assertArrayEquals(new float[] {2, 4}, result.tensor("sum").toArray(), "arena " + arena);
+                }
+            }
+        }
+        // Why runConfig() asks for shrinkage only with the arena on: ORT fails the run otherwise.
+        SessionOptions noArena = SessionOptions.defaults().withCpuArena(false);
+        try (Session session = ORT.open(TestModels.bytes("add.onnx"), noArena);
+                Arena memory = Arena.ofConfined();
+                RunControl control = ORT.newRunControl(SessionOptions.defaults().runConfig())) {
+            var a = FloatTensor.copyOf(memory, new float[] {1, 2}, 2);
+            OrtException e = assertThrows(OrtException.class, () -> session.run(Map.of("a", a, "b", a), control));
+            assertTrue(e.getMessage().contains("arena"), e.getMessage());
+        }
+    }
+
+    @Test
     void inputsAndOutputs_describeNamesTypesAndDynamicShapes() {
         try (Session session = ORT.open(TestModels.bytes("conv.onnx"), SessionOptions.defaults())) {
             assertEquals(List.of(new TensorInfo("x", ElementType.FLOAT, List.of(1L, 3L, -1L, -1L))), session.inputs());

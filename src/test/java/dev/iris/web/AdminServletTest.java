@@ -92,6 +92,8 @@ class AdminServletTest {
         assertEquals("CPUExecutionProvider", health.get("models").get(0).get("provider").asText());
         assertTrue(health.get("caches").get("source").get("maxBytes").asLong() > 0);
         assertTrue(health.get("onnxRuntime").get("version").asText().startsWith("1."));
+        assertEquals("webp", health.get("assets").get("lrCodec").asText());
+        assertTrue(health.get("assets").get("storedBytes").canConvertToLong(), health.toString());
     }
 
     @Test
@@ -107,6 +109,8 @@ class AdminServletTest {
         assertTrue(text.contains("cache_gets_total{cache=\"encoded\",result=\"hit\"}"), text);
         assertTrue(text.contains("iris_cache_bytes{cache=\"source\"}"), text);
         assertTrue(text.contains("iris_model_runs_queued "), text);
+        assertTrue(text.contains("iris_assets_stored_bytes "), text);
+        assertTrue(text.contains("iris_assets_unknown{bytes=\"source\"} "), text);
         assertTrue(text.contains("jvm_memory_used_bytes{"), text);
         assertTrue(text.contains("jvm_gc_"), text);
         assertTrue(text.contains("jetty_threads_busy "), text);

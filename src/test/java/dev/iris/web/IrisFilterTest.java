@@ -275,7 +275,7 @@ class IrisFilterTest {
     /** The restore of {@code lr} by the loaded model that made {@code meta}, run directly through its Rescaler. */
     private static Rgb8Image restore(IrisTestServer server, Rgb8Image lr, AssetMeta meta) {
         Rescaler model = server.app().models().orElseThrow().byId(meta.modelId()).orElseThrow();
-        try (var control = server.app().ort().newRunControl()) {
+        try (var control = server.app().newRunControl()) {
             return model.restore(lr.withoutAlpha(), meta.width(), meta.height(), control);
         }
     }

@@ -59,9 +59,12 @@ final class IrisTestServer implements AutoCloseable {
         }
     }
 
-    /** Ingests a test fixture directly (no HTTP) under {@code name}, at the given scale. */
+    /**
+     * Ingests a test fixture directly (no HTTP) under {@code name}, at the given scale, as the command line would
+     * from another process: the restore made at ingest is not kept, so this server's first large request is cold.
+     */
     AssetMeta ingest(String name, String fixture, int scale) {
-        try (var control = app.ort().newRunControl()) {
+        try (var control = app.newRunControl()) {
             return app.ingester().orElseThrow().ingest(
                     new Ingester.Request(new AssetName(name), fixture(fixture), scale, Optional.empty()), control);
         }
