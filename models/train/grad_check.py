@@ -6,7 +6,7 @@
 * a small random x4 IRN (two Haar levels) exported by export_grad: ONNX Runtime's run of its
   lr_grad.onnx against PyTorch autograd of hcd.lr_loss, at sizes other than the trace size
   (with --hr-stage also a small x2 hr_grad.onnx against hcd.hr_loss: the exporter of the HR
-  stage, which the server does not run; left out of `checks` for time, the dynamo export takes
+  stage; left out of `checks` for time, the dynamo export takes
   a few minutes of CPU per graph);
 * the traced (make_fx) graph against autograd, and the loss as it claims: a zero mask leaves
   only the fidelity gradient 2 fidelity (lr - lr_ref);
@@ -98,16 +98,16 @@ def check_shipped():
             assert export.sha256(path) == entry["sha256"], (path, "sha256 differs from model.json")
             errs = (export_grad.check_lr if key == "lr_grad" else export_grad.check_hr)(net, scale, path)
             line.append(f"{key} max rel err {max(e['max_abs_err'] / e['max_abs_grad'] for e in errs.values()):.1e}")
-        fixture = os.path.join(pack, "check", "lr_grad", "meta.json")
-        if "lr_grad" in grads:
+        for key in grads:  # each graph's Java fixture, run by ONNX Runtime here
+            fixture = os.path.join(pack, "check", key, "meta.json")
             meta = json.load(open(fixture))
             feeds = {n: np.fromfile(os.path.join(os.path.dirname(fixture), m["file"]), "<f4").reshape(m["shape"])
                      for n, m in meta["inputs"].items()}
-            got = export.ort_run(os.path.join(pack, "lr_grad.onnx"), feeds)
+            got = export.ort_run(os.path.join(pack, key + ".onnx"), feeds)
             want = [np.fromfile(os.path.join(os.path.dirname(fixture), meta["expected"][n]["file"]), "<f4")
                     .reshape(meta["expected"][n]["shape"]) for n in ("loss", "grad")]
             export_grad._compare(fixture, want, got)
-            line.append("fixture ok")
+            line.append(f"{key} fixture ok")
         print(f"{os.path.basename(pack)}: " + ", ".join(line), flush=True)
     print(f"shipped packs with gradient graphs: {found}", flush=True)
 

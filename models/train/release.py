@@ -32,8 +32,6 @@ def main():
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--max-side", type=int, default=1024)
     ap.add_argument("--z-samples", type=int, default=3)
-    ap.add_argument("--hr-stage", action="store_true",
-                    help="also export hr_grad.onnx (the HR stage, which the server does not run yet)")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     run_dir = os.path.join(HERE, "runs", a.run)
@@ -56,7 +54,7 @@ def main():
     with open(os.path.join(chk_dir, "meta.json"), "w") as fh:
         json.dump(meta, fh, indent=1)
     # the gradient graphs of encode-time optimisation (HCD), from the same weights, with their fixture
-    grads = export_grad.export_graphs(net, s, out_dir, hr_stage=a.hr_stage)
+    grads = export_grad.export_graphs(net, s, out_dir)
 
     res = evaluate.evaluate(net, s, a.max_side, a.z_samples)
     res["comparison"] = evaluate.comparison(net, s, os.path.join(out_dir, "comparison.png"))

@@ -53,6 +53,7 @@ final class Health {
         out.put("tileLr", rescaler.tileLr());
         // encode-time optimisation: its tile side, or absent when the pack ships no gradient graph
         rescaler.optimizer().ifPresent(optimizer -> out.put("optimizeTileLr", optimizer.tileLr()));
+        rescaler.hrOptimizer().ifPresent(optimizer -> out.put("optimizeHrTileLr", optimizer.tileLr()));
         out.put("upSha256", rescaler.pack().card().upSha256());
         return out;
     }

@@ -25,10 +25,13 @@ import java.util.OptionalLong;
  * @param sourceBytes    the uploaded file's size; empty (unknown) in metadata written before iris recorded it
  * @param optimizeIterations iterations of encode-time optimisation the LR got at ingest (HCD); 0 when it is the
  *                       model's plain LR (also for metadata from before optimisation existed)
+ * @param optimizeHrIterations iterations of HCD's HR stage (the HR fed to the downscaler) before those; 0 when none
+ *                       (also for metadata from before the HR stage existed)
  */
 public record AssetMeta(String name, String version, String codec, int width, int height, int lrWidth, int lrHeight, int scale,
         String modelId, String modelSha256, String sourceSha256, boolean hasAlpha, Instant created,
-        double roundTripPsnrY, OptionalLong storedBytes, OptionalLong sourceBytes, int optimizeIterations) {
+        double roundTripPsnrY, OptionalLong storedBytes, OptionalLong sourceBytes, int optimizeIterations,
+        int optimizeHrIterations) {
 
     /** Metadata whose byte counts are unknown: a draft for {@link AssetStore#put}, or metadata from before them. */
     public AssetMeta(String name, String version, String codec, int width, int height, int lrWidth, int lrHeight,
@@ -43,13 +46,21 @@ public record AssetMeta(String name, String version, String codec, int width, in
             int scale, String modelId, String modelSha256, String sourceSha256, boolean hasAlpha, Instant created,
             double roundTripPsnrY, OptionalLong storedBytes, OptionalLong sourceBytes) {
         this(name, version, codec, width, height, lrWidth, lrHeight, scale, modelId, modelSha256, sourceSha256,
-                hasAlpha, created, roundTripPsnrY, storedBytes, sourceBytes, 0);
+                hasAlpha, created, roundTripPsnrY, storedBytes, sourceBytes, 0, 0);
+    }
+
+    /** Metadata of an LR optimised by the LR stage alone. */
+    public AssetMeta(String name, String version, String codec, int width, int height, int lrWidth, int lrHeight,
+            int scale, String modelId, String modelSha256, String sourceSha256, boolean hasAlpha, Instant created,
+            double roundTripPsnrY, OptionalLong storedBytes, OptionalLong sourceBytes, int optimizeIterations) {
+        this(name, version, codec, width, height, lrWidth, lrHeight, scale, modelId, modelSha256, sourceSha256,
+                hasAlpha, created, roundTripPsnrY, storedBytes, sourceBytes, optimizeIterations, 0);
     }
 
     /** This metadata with {@code storedBytes} set; everything else unchanged. */
     AssetMeta withStoredBytes(long bytes) {
         return new AssetMeta(name, version, codec, width, height, lrWidth, lrHeight, scale, modelId, modelSha256,
                 sourceSha256, hasAlpha, created, roundTripPsnrY, OptionalLong.of(bytes), sourceBytes,
-                optimizeIterations);
+                optimizeIterations, optimizeHrIterations);
     }
 }

@@ -7,18 +7,19 @@ import dev.iris.image.Filter;
 import dev.iris.image.Quality;
 import dev.iris.image.Resampler;
 import dev.iris.image.Rgb8Image;
-import dev.iris.model.LrOptimizer;
 import dev.iris.model.ModelRegistry;
 import dev.iris.model.Rescaler;
 import dev.iris.ort.RunControl;
 import java.time.Clock;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.function.DoubleConsumer;
 
 /**
  * Turns an uploaded image into an asset: decode (orientation and colour normalised), run the learned downscale,
- * optimise the LR if asked (HCD, {@link LrOptimizer}), shrink any alpha plane conventionally, measure the round
+ * optimise the HR fed to it and the LR if asked (HCD,
+ * {@link Rescaler#downscale(Rgb8Image, int, int, RunControl, java.util.function.DoubleConsumer)}), shrink any alpha plane conventionally, measure the round
  * trip, store, and hand the restore made to measure it to a {@link RestoreKeeper}. Thread-safe. Everything that can
  * fail (bad input, unknown model, model error, a cancelled or timed-out optimisation) fails before the store is
  * touched.
@@ -28,12 +29,23 @@ public final class Ingester {
     private final ModelRegistry models;
     private final DecodeLimits limits;
     private final Clock clock;
+    private final int defaultHrIterations;
 
+    /** An ingester whose optimised ingests run the LR stage only unless a request asks for the HR stage. */
     public Ingester(AssetStore store, ModelRegistry models, DecodeLimits limits, Clock clock) {
+        this(store, models, limits, clock, 0);
+    }
+
+    /**
+     * @param defaultHrIterations iterations of HCD's HR stage an optimised ingest gets when its request does not say
+     *                            ({@code ingest.optimizeHrIterations}), where the model ships {@code hr_grad.onnx}
+     */
+    public Ingester(AssetStore store, ModelRegistry models, DecodeLimits limits, Clock clock, int defaultHrIterations) {
         this.store = store;
         this.models = models;
         this.limits = limits;
         this.clock = clock;
+        this.defaultHrIterations = defaultHrIterations;
     }
 
     /** LR side of the window the round trip is measured on, for images larger than it. */
@@ -43,10 +55,12 @@ public final class Ingester {
     public static final int MAX_OPTIMIZE_ITERATIONS = 200;
 
     /**
-     * What to ingest: the bytes as uploaded, the scale, optionally a model id (else the default for the scale), and
-     * how many iterations of encode-time optimisation the LR gets (0: none).
+     * What to ingest: the bytes as uploaded, the scale, optionally a model id (else the default for the scale), how
+     * many iterations of encode-time optimisation the LR gets (HCD's LR stage; 0: none), and how many its HR gets
+     * first (the HR stage; empty: the ingester's default when the LR is optimised and the model can, else none).
      */
-    public record Request(AssetName name, byte[] source, int scale, Optional<String> modelId, int optimizeIterations) {
+    public record Request(AssetName name, byte[] source, int scale, Optional<String> modelId, int optimizeIterations,
+            OptionalInt optimizeHrIterations) {
         public Request {
             if (scale != 2 && scale != 4) {
                 throw new IngestException("expected 2 or 4 for scale, got " + scale);
@@ -55,11 +69,20 @@ public final class Ingester {
                 throw new IngestException("expected 0.." + MAX_OPTIMIZE_ITERATIONS + " optimize iterations, got "
                         + optimizeIterations);
             }
+            if (optimizeHrIterations.orElse(0) < 0 || optimizeHrIterations.orElse(0) > MAX_OPTIMIZE_ITERATIONS) {
+                throw new IngestException("expected 0.." + MAX_OPTIMIZE_ITERATIONS + " optimizeHr iterations, got "
+                        + optimizeHrIterations.getAsInt());
+            }
+        }
+
+        /** A request whose HR stage is the ingester's default. */
+        public Request(AssetName name, byte[] source, int scale, Optional<String> modelId, int optimizeIterations) {
+            this(name, source, scale, modelId, optimizeIterations, OptionalInt.empty());
         }
 
         /** A request without optimisation. */
         public Request(AssetName name, byte[] source, int scale, Optional<String> modelId) {
-            this(name, source, scale, modelId, 0);
+            this(name, source, scale, modelId, 0, OptionalInt.of(0));
         }
     }
 
@@ -82,6 +105,20 @@ public final class Ingester {
         }
         throw new IngestException("expected true, false or an iteration count 0.." + MAX_OPTIMIZE_ITERATIONS
                 + " for optimize, got \"" + quote(text) + "\"");
+    }
+
+    /**
+     * The HR-stage iterations an ingest asks for, as typed ({@code optimizeHr=} query parameter,
+     * {@code --optimize-hr=N}): a count {@code 0..}{@value #MAX_OPTIMIZE_ITERATIONS}.
+     *
+     * @throws IngestException with a one-line reason quoting {@code text}
+     */
+    public static int parseOptimizeHr(String text) {
+        if (text.matches("[0-9]{1,4}") && Integer.parseInt(text) <= MAX_OPTIMIZE_ITERATIONS) {
+            return Integer.parseInt(text);
+        }
+        throw new IngestException("expected an iteration count 0.." + MAX_OPTIMIZE_ITERATIONS + " for optimizeHr, got \""
+                + quote(text) + "\"");
     }
 
     private static String quote(String text) {
@@ -125,20 +162,26 @@ public final class Ingester {
     }
 
     /**
-     * As {@link #ingest(Request, RunControl, RestoreKeeper)}, telling {@code progress} the fraction of the LR
-     * optimisation done (from 0 to 1, after each model run of it; never called without optimisation).
+     * As {@link #ingest(Request, RunControl, RestoreKeeper)}, telling {@code progress} the fraction of the
+     * optimisation done (both stages) (from 0 to 1, after each model run of it; never called without optimisation).
      *
      * @throws IngestException also when the request asks for optimisation and the model has no gradient graph
      */
     public AssetMeta ingest(Request request, RunControl control, RestoreKeeper keeper, DoubleConsumer progress) {
         Rescaler rescaler = chooseModel(request);
-        Optional<LrOptimizer> optimizer = request.optimizeIterations() == 0 ? Optional.empty()
-                : Optional.of(rescaler.optimizer().orElseThrow(() -> new IngestException("model "
-                        + rescaler.pack().id() + " cannot optimise: it ships no gradient graph (lr_grad.onnx)")));
+        int lrIterations = request.optimizeIterations();
+        if (lrIterations > 0 && rescaler.optimizer().isEmpty()) {
+            throw new IngestException("model " + rescaler.pack().id() + " cannot optimise: it ships no gradient graph "
+                    + "(lr_grad.onnx)");
+        }
+        int hrIterations = request.optimizeHrIterations().orElse(
+                lrIterations > 0 && rescaler.hrOptimizer().isPresent() ? defaultHrIterations : 0);
+        if (hrIterations > 0 && rescaler.hrOptimizer().isEmpty()) {
+            throw new IngestException("model " + rescaler.pack().id() + " cannot optimise its HR: it ships no "
+                    + "hr_grad.onnx");
+        }
         Rgb8Image hr = Decoder.decode(request.source(), limits);
-        Rgb8Image downscaled = rescaler.downscale(hr, control);
-        Rgb8Image rgbLr = optimizer.isEmpty() ? downscaled
-                : optimizer.get().optimize(hr, downscaled, request.optimizeIterations(), control, progress);
+        Rgb8Image rgbLr = rescaler.downscale(hr, hrIterations, lrIterations, control, progress);
         Rgb8Image lr = hr.hasAlpha()
                 ? rgbLr.withAlpha(Resampler.resize(hr, rgbLr.width(), rgbLr.height(), Filter.AREA).alpha())
                 : rgbLr;
@@ -152,7 +195,7 @@ public final class Ingester {
         AssetMeta draft = new AssetMeta(request.name().value(), "", "", hr.width(), hr.height(), lr.width(),
                 lr.height(), rescaler.scale(), rescaler.pack().id(), rescaler.pack().card().upSha256(),
                 Sha256.hex(request.source()), hr.hasAlpha(), clock.instant(), psnr, OptionalLong.empty(),
-                OptionalLong.of(request.source().length), request.optimizeIterations());
+                OptionalLong.of(request.source().length), lrIterations, hrIterations);
         AssetMeta stored = store.put(draft, lr);
         // lr is stored losslessly, alpha and all: the pixels a reader of this version gets
         whole.ifPresent(restored -> keep(keeper, stored, lr, restored));

@@ -63,6 +63,9 @@ final class MetaJson {
         if (meta.optimizeIterations() > 0) { // written only when optimised: plain metadata stays as it was
             node.put("optimizeIterations", meta.optimizeIterations());
         }
+        if (meta.optimizeHrIterations() > 0) {
+            node.put("optimizeHrIterations", meta.optimizeHrIterations());
+        }
         try {
             return JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(node);
         } catch (IOException e) {
@@ -79,7 +82,8 @@ final class MetaJson {
                 text(n, "modelId"), text(n, "modelSha256"), text(n, "sourceSha256"),
                 "plane".equals(n.path("alpha").asText()), Instant.parse(text(n, "created")),
                 n.path("roundTripPsnrY").isNumber() ? n.path("roundTripPsnrY").asDouble() : Double.POSITIVE_INFINITY,
-                count(n, "storedBytes"), count(n, "sourceBytes"), n.path("optimizeIterations").asInt(0));
+                count(n, "storedBytes"), count(n, "sourceBytes"), n.path("optimizeIterations").asInt(0),
+                n.path("optimizeHrIterations").asInt(0));
     }
 
     private static OptionalLong count(JsonNode node, String field) throws IOException {

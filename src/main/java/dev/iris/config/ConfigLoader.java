@@ -104,7 +104,8 @@ public final class ConfigLoader {
                 longValue("limits.modelMemoryBytes", 2L << 30, 64L << 20, Long.MAX_VALUE),
                 intSet("limits.allowedWidths"),
                 intSet("limits.allowedQualities"));
-        var ingest = new IrisConfig.Ingest(integer("ingest.optimizeIterations", 10, 1, 200));
+        var ingest = new IrisConfig.Ingest(integer("ingest.optimizeIterations", 10, 1, 200),
+                integer("ingest.optimizeHrIterations", 0, 0, 200));
         for (String key : values.stringPropertyNames()) {
             if (!read.contains(key)) {
                 problems.add(key + ": unknown key (see conf/iris.properties for the known ones)");

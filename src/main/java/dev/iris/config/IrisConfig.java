@@ -90,8 +90,11 @@ public record IrisConfig(Server server, Serving serving, Assets assets, Models m
      *
      * @param optimizeIterations iterations of encode-time LR optimisation an ingest asking for it without a count
      *                           ({@code optimize=true}, {@code --optimize}) gets
+     * @param optimizeHrIterations iterations of HCD's HR stage an optimised ingest gets first when it does not say
+     *                           ({@code optimizeHr=N}, {@code --optimize-hr=N}), on models that ship
+     *                           {@code hr_grad.onnx}; 0: the LR stage only
      */
-    public record Ingest(int optimizeIterations) {}
+    public record Ingest(int optimizeIterations, int optimizeHrIterations) {}
 
     /** Byte budgets of the two Caffeine caches. */
     public record Caches(long sourceMaxBytes, long encodedMaxBytes) {}

@@ -1,16 +1,12 @@
 package dev.iris.model;
 
-import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
-
 import dev.iris.image.Resampler;
 import dev.iris.image.Rgb8Image;
 import dev.iris.ort.FloatTensor;
 import dev.iris.ort.RunControl;
 import dev.iris.ort.Session;
 import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.function.DoubleConsumer;
@@ -37,12 +33,12 @@ public final class LrOptimizer {
     /**
      * Native memory one run of the gradient graph holds at its peak, per HR pixel it covers, with ORT's CPU arena
      * off, inputs and outputs included: the forward pass's activations stay alive for the backward pass, so this is
-     * about 5x a restore's ({@link Rescaler#RUN_BYTES_PER_HR_PIXEL}). Measured on the shipped lr_grad.onnx graphs
-     * (ORT 1.30, Python, one thread, resident peak over the run, fixed overhead included): x2 2244 / 1955 bytes at
-     * 512x512 / 768x768 HR, x4 2237 / 1776; rounded up by about 15% for the allocator, as the restore's figure is
-     * (docs/HCD.md).
+     * about 8x a restore's ({@link Rescaler#RUN_BYTES_PER_HR_PIXEL}). Measured through our binding as the server
+     * runs it ({@code iris hcd}, docs/HCD.md): the process's resident peak over an optimisation grew by 3057 and
+     * 3259 (x2, two runs) and 3206 (x4) bytes per HR pixel of its largest run, JVM heap included (ORT 1.30 from
+     * Python, arena off: 2244 and 2237); rounded up by about 7%.
      */
-    public static final long GRAD_BYTES_PER_HR_PIXEL = 2600;
+    public static final long GRAD_BYTES_PER_HR_PIXEL = 3500;
 
     /**
      * How the LR moves.
@@ -65,7 +61,6 @@ public final class LrOptimizer {
         }
     }
 
-    private static final double BETA1 = 0.9, BETA2 = 0.999, EPSILON = 1e-8;
     /**
      * Context around a tile, in LR pixels, when the network's receptive radius is larger. Unlike a restore, an
      * optimisation need not be exact at the tile's edge, only good: on the test photo in 2x2 tiles, margins of 8, 20
@@ -75,9 +70,7 @@ public final class LrOptimizer {
     static final int MARGIN_LR = 16;
 
     private final ModelPack pack;
-    private final Session graph;
-    private final int tileLr;
-    private final int margin;
+    private final Descent descent;
     private final Settings settings;
 
     /**
@@ -87,22 +80,27 @@ public final class LrOptimizer {
      */
     LrOptimizer(ModelPack pack, int tileLr, Settings settings) {
         this.pack = pack;
-        this.graph = pack.lrGrad().orElseThrow(() -> new IllegalArgumentException(pack.id()
+        Session graph = pack.lrGrad().orElseThrow(() -> new IllegalArgumentException(pack.id()
                 + " ships no lr_grad.onnx"));
-        this.margin = Math.min(MARGIN_LR, pack.card().receptiveRadiusLr().orElseThrow(() ->
-                new IllegalArgumentException(pack.id() + " states no architecture, so its optimisation cannot be tiled")));
-        this.tileLr = tileLr;
+        this.descent = new Descent(graph, "lr", pack.scale(), tileLr, margin(pack), settings.step(),
+                settings.boundLevels(), false);
         this.settings = settings;
+    }
+
+    /** The tiles' margin: {@value #MARGIN_LR}, or the receptive radius when smaller. */
+    static int margin(ModelPack pack) {
+        return Math.min(MARGIN_LR, pack.card().receptiveRadiusLr().orElseThrow(() ->
+                new IllegalArgumentException(pack.id() + " states no architecture, so its optimisation cannot be tiled")));
     }
 
     /** The LR side one run covers at most, margins excluded. */
     public int tileLr() {
-        return tileLr;
+        return descent.tileLr();
     }
 
     /** The context around each tile, LR pixels on each side. */
     public int marginLr() {
-        return margin;
+        return descent.margin();
     }
 
     /**
@@ -131,13 +129,8 @@ public final class LrOptimizer {
         }
         Rgb8Image padded = TensorCodec.reflectPad(hr, s);
         byte[] out = lr.withoutAlpha().rgb().clone();
-        List<Tile> tiles = Tile.grid(lr.width(), lr.height(), tileLr, margin);
-        double runs = (double) tiles.size() * (iterations + 1);
-        long[] done = {0};
-        Runnable ran = () -> progress.accept(++done[0] / runs);
-        for (Tile t : tiles) {
-            optimizeTile(t, padded, out, lr.width(), hr.width(), hr.height(), iterations, control, ran);
-        }
+        descent.eachTile(lr.width(), lr.height(), iterations, progress,
+                (t, ran) -> optimizeTile(t, padded, out, lr.width(), hr.width(), hr.height(), iterations, control, ran));
         Rgb8Image result = Rgb8Image.opaque(lr.width(), lr.height(), out);
         return lr.hasAlpha() ? result.withAlpha(lr.alpha()) : result;
     }
@@ -148,92 +141,23 @@ public final class LrOptimizer {
      */
     private void optimizeTile(Tile t, Rgb8Image padded, byte[] lr, int lrWidth, int width, int height,
             int iterations, RunControl control, Runnable ran) {
-        int s = pack.scale(), w = t.width(), h = t.height(), plane = w * h, n = 3 * plane;
-        // The tile's own samples within its run region: only these move, and only the HR under them counts.
-        int cx0 = t.tx() - t.x0(), cy0 = t.ty() - t.y0();
-        int cx1 = Math.min(cx0 + tileLr, w), cy1 = Math.min(cy0 + tileLr, h);
         try (Arena arena = Arena.ofConfined()) {
             // The tile's own samples are still the model's LR (tiles do not overlap); its margins are the
             // neighbours' LR as it is now, and stay so.
             Rgb8Image region = Resampler.crop(Rgb8Image.opaque(lrWidth, lr.length / 3 / lrWidth, lr), t.x0(), t.y0(),
-                    w, h);
+                    t.width(), t.height());
             FloatTensor ref = TensorCodec.toTensor(region, arena);
-            FloatTensor target = TensorCodec.toTensor(Resampler.crop(padded, t.x0() * s, t.y0() * s, w * s, h * s),
-                    arena);
-            FloatTensor mask = FloatTensor.allocate(arena, 1, 1, (long) h * s, (long) w * s);
-            // HR under the tile, less any padding beyond the original
-            int maskX1 = Math.min(cx1 * s, width - t.x0() * s), maskY1 = Math.min(cy1 * s, height - t.y0() * s);
-            for (int y = cy0 * s; y < maskY1; y++) {
-                for (int x = cx0 * s; x < maskX1; x++) {
-                    mask.data().setAtIndex(JAVA_FLOAT, (long) y * w * s + x, 1f);
-                }
-            }
-            FloatTensor input = FloatTensor.allocate(arena, 1, 3, h, w);
-            FloatTensor loss = FloatTensor.allocate(arena, 1);
-            FloatTensor grad = FloatTensor.allocate(arena, 1, 3, h, w);
             Map<String, FloatTensor> inputs = new LinkedHashMap<>();
-            inputs.put("lr", input);
-            inputs.put("hr", target);
+            inputs.put("lr", FloatTensor.allocate(arena, 1, 3, t.height(), t.width()));
+            inputs.put("hr", descent.target(t, padded, arena));
             inputs.put("lr_ref", ref);
-            inputs.put("mask", mask);
+            inputs.put("mask", descent.mask(t, width, height, arena));
             inputs.put("chroma", FloatTensor.copyOf(arena, new float[] {settings.chroma()}, 1));
             inputs.put("fidelity", FloatTensor.copyOf(arena, new float[] {settings.fidelity()}, 1));
-            Map<String, FloatTensor> outputs = Map.of("loss", loss, "grad", grad);
-
-            float[] x0 = ref.toArray();
-            float[] x = x0.clone(), best = x0.clone(), g = new float[n], m = new float[n], v = new float[n];
-            Box box = new Box(w, cx0, cy0, cx1, cy1);
-            double bestLoss = Double.POSITIVE_INFINITY;
-            for (int i = 0; i <= iterations; i++) {
-                if (control != null && control.isCancelled()) {
-                    throw new CancellationException("optimisation of " + pack.id() + " cancelled");
-                }
-                MemorySegment.copy(x, 0, input.data(), JAVA_FLOAT, 0, n);
-                graph.runInto(inputs, outputs, control);
-                ran.run();
-                double l = loss.data().getAtIndex(JAVA_FLOAT, 0);
-                if (l < bestLoss) {
-                    bestLoss = l;
-                    System.arraycopy(x, 0, best, 0, n);
-                }
-                if (i < iterations) {
-                    MemorySegment.copy(grad.data(), JAVA_FLOAT, 0, g, 0, n);
-                    adamStep(x, x0, g, m, v, i + 1, box);
-                }
-            }
-            for (int c = 0; c < 3; c++) {
-                for (int y = cy0; y < cy1; y++) {
-                    for (int xx = cx0; xx < cx1; xx++) {
-                        lr[3 * ((t.y0() + y) * lrWidth + t.x0() + xx) + c] =
-                                TensorCodec.quantize(best[c * plane + y * w + xx]);
-                    }
-                }
-            }
-        }
-    }
-
-    /** The samples that move: columns {@code [x0, x1)}, rows {@code [y0, y1)} of a region {@code width} wide. */
-    private record Box(int width, int x0, int y0, int x1, int y1) {}
-
-    /**
-     * One Adam step (bias-corrected, step number {@code t}) on the samples in {@code box}, each projected into
-     * [0, 1] and to within {@link Settings#boundLevels} levels of the model's LR {@code x0}.
-     */
-    private void adamStep(float[] x, float[] x0, float[] g, float[] m, float[] v, int t, Box box) {
-        double c1 = 1 - Math.pow(BETA1, t), c2 = 1 - Math.pow(BETA2, t), step = settings.step();
-        float bound = settings.boundLevels() / 255f;
-        int plane = x.length / 3;
-        for (int c = 0; c < 3; c++) {
-            for (int y = box.y0(); y < box.y1(); y++) {
-                for (int xx = box.x0(); xx < box.x1(); xx++) {
-                    int i = c * plane + y * box.width() + xx;
-                    m[i] = (float) (BETA1 * m[i] + (1 - BETA1) * g[i]);
-                    v[i] = (float) (BETA2 * v[i] + (1 - BETA2) * g[i] * g[i]);
-                    double moved = x[i] - step * (m[i] / c1) / (Math.sqrt(v[i] / c2) + EPSILON);
-                    double lo = Math.max(0, x0[i] - bound), hi = Math.min(1, x0[i] + bound);
-                    x[i] = (float) Math.min(hi, Math.max(lo, moved));
-                }
-            }
+            Descent.Box own = descent.ownLr(t);
+            float[] best = descent.descend(inputs, ref.toArray(), own, iterations, control, ran, arena,
+                    "optimisation of " + pack.id());
+            Descent.writeBack(best, own, lr, lrWidth, t.x0(), t.y0());
         }
     }
 }

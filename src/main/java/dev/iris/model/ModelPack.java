@@ -15,8 +15,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * One model directory, loaded: its card and its ORT sessions (down, up, and the gradient graph for encode-time
- * optimisation when the card lists one), checked against the ONNX contract. Thread-safe (sessions serve concurrent
+ * One model directory, loaded: its card and its ORT sessions (down, up, and the gradient graphs for encode-time
+ * optimisation when the card lists them), checked against the ONNX contract. Thread-safe (sessions serve concurrent
  * runs); the owner closes it.
  */
 public final class ModelPack implements AutoCloseable {
@@ -25,22 +25,27 @@ public final class ModelPack implements AutoCloseable {
     private final Session down;
     private final Session up;
     private final Optional<Session> lrGrad;
+    private final Optional<Session> hrGrad;
 
     /** Inputs of {@code lr_grad.onnx}, in the order models/train/export_grad.py writes them. */
     static final List<String> LR_GRAD_INPUTS = List.of("lr", "hr", "lr_ref", "mask", "chroma", "fidelity");
+    /** Inputs of {@code hr_grad.onnx}, likewise. */
+    static final List<String> HR_GRAD_INPUTS = List.of("x", "hr", "mask", "chroma");
     static final List<String> GRAD_OUTPUTS = List.of("loss", "grad");
 
-    private ModelPack(Path dir, ModelCard card, Session down, Session up, Optional<Session> lrGrad) {
+    private ModelPack(Path dir, ModelCard card, Session down, Session up, Optional<Session> lrGrad,
+            Optional<Session> hrGrad) {
         this.dir = dir;
         this.card = card;
         this.down = down;
         this.up = up;
         this.lrGrad = lrGrad;
+        this.hrGrad = hrGrad;
     }
 
     /**
      * Loads {@code dir}: reads {@code model.json}, checks each graph's SHA-256 ({@code down.onnx}, {@code up.onnx},
-     * and {@code lr_grad.onnx} when the card lists it), opens the sessions and checks their input and output names
+     * and {@code lr_grad.onnx} and {@code hr_grad.onnx} when the card lists them), opens the sessions and checks their input and output names
      * and ranks.
      *
      * @throws ModelException naming the file (and field) at fault
@@ -55,7 +60,9 @@ public final class ModelPack implements AutoCloseable {
                     List.of("lr"), List.of("hr")));
             Optional<Session> lrGrad = card.lrGradSha256().map(sha -> opened(opened, openChecked(ort,
                     dir.resolve("lr_grad.onnx"), sha, options, LR_GRAD_INPUTS, GRAD_OUTPUTS)));
-            return new ModelPack(dir, card, down, up, lrGrad);
+            Optional<Session> hrGrad = card.hrGradSha256().map(sha -> opened(opened, openChecked(ort,
+                    dir.resolve("hr_grad.onnx"), sha, options, HR_GRAD_INPUTS, GRAD_OUTPUTS)));
+            return new ModelPack(dir, card, down, up, lrGrad, hrGrad);
         } catch (RuntimeException e) {
             opened.forEach(Session::close);
             throw e;
@@ -143,8 +150,14 @@ public final class ModelPack implements AutoCloseable {
         return lrGrad;
     }
 
+    /** The gradient graph of the HR stage, if the pack ships one. */
+    Optional<Session> hrGrad() {
+        return hrGrad;
+    }
+
     @Override
     public void close() {
+        hrGrad.ifPresent(Session::close);
         lrGrad.ifPresent(Session::close);
         up.close();
         down.close();

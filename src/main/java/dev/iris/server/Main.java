@@ -21,21 +21,24 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.stream.Stream;
 
 /**
  * {@code iris <command>}: {@code serve} starts the server; {@code ingest <file|dir> --scale 2|4 [--model id]
- * [--optimize[=N]]} makes assets from images; {@code migrate} re-encodes the store's LRs into the configured codec.
+ * [--optimize[=N]] [--optimize-hr=N]} makes assets from images; {@code migrate} re-encodes the store's LRs into the configured codec.
  * Options {@code --key=value} override {@code conf/iris.properties}.
  */
 public final class Main {
     private static final String USAGE = """
             usage: iris <command> [options]
               serve                                   start the server (http://localhost:8080/ by default)
-              ingest <file|dir> [--scale 2|4] [--model id] [--optimize[=N]]
+              ingest <file|dir> [--scale 2|4] [--model id] [--optimize[=N]] [--optimize-hr=N]
                                                       store images as invertible-LR assets; --optimize
                                                       optimises each LR for the restore (ingest.optimizeIterations
-                                                      iterations, or N; slower ingest, same serving)
+                                                      iterations, or N; slower ingest, same serving);
+                                                      --optimize-hr first optimises the HR fed to the
+                                                      downscaler N iterations (ingest.optimizeHrIterations)
               migrate                                 re-encode every stored LR into assets.lrCodec (webp),
                                                       pixel-identical, asset by asset; safe while serving
               help                                    this text
@@ -87,7 +90,8 @@ public final class Main {
                 String scale = Optional.ofNullable(options.remove("scale")).orElse("2");
                 Optional<String> model = Optional.ofNullable(options.remove("model"));
                 Optional<String> optimize = Optional.ofNullable(options.remove("optimize"));
-                yield ingest(load(configFile, options, base), positional, scale, model, optimize);
+                Optional<String> optimizeHr = Optional.ofNullable(options.remove("optimize-hr"));
+                yield ingest(load(configFile, options, base), positional, scale, model, optimize, optimizeHr);
             }
             case "migrate" -> {
                 IrisConfig config = load(configFile, options, base);
@@ -133,7 +137,7 @@ public final class Main {
     }
 
     private static int ingest(IrisConfig config, List<String> paths, String scaleText, Optional<String> model,
-            Optional<String> optimizeText) {
+            Optional<String> optimizeText, Optional<String> optimizeHrText) {
         if (paths.isEmpty()) {
             System.err.print("iris: ingest needs a file or directory\n" + USAGE);
             return 2;
@@ -152,12 +156,19 @@ public final class Main {
             System.err.println("iris: --optimize: " + e.getMessage());
             return 2;
         }
+        OptionalInt optimizeHr;
+        try {
+            optimizeHr = optimizeHrText.map(t -> OptionalInt.of(Ingester.parseOptimizeHr(t))).orElse(OptionalInt.empty());
+        } catch (IngestException e) {
+            System.err.println("iris: --optimize-hr: " + e.getMessage());
+            return 2;
+        }
         try (IrisApp app = IrisApp.start(config)) {
             app.ingester().orElseThrow(() -> new ModelException("no model loaded"));
             int failures = 0;
             for (Path file : files(paths)) {
                 try {
-                    AssetMeta meta = app.ingestFile(file, scale, model, optimize);
+                    AssetMeta meta = app.ingestFile(file, scale, model, optimize, optimizeHr);
                     System.out.printf(Locale.ROOT, "%s -> %s (%dx%d, LR %dx%d, x%d %s%s, round trip %.2f dB)%n",
                             file, meta.name(), meta.width(), meta.height(), meta.lrWidth(), meta.lrHeight(),
                             meta.scale(), meta.modelId(), meta.optimizeIterations() > 0

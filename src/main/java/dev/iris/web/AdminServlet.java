@@ -20,13 +20,14 @@ import java.security.MessageDigest;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.time.Duration;
 
 /**
  * iris's own endpoints under {@code /iris/}: {@code GET health}, {@code GET metrics} and
  * {@code GET baseline/{name}.png} (open), and
- * {@code PUT assets/{name}?scale=2|4[&model=id][&optimize=true|false|N]}, {@code GET assets}, {@code GET assets/{name}},
+ * {@code PUT assets/{name}?scale=2|4[&model=id][&optimize=true|false|N][&optimizeHr=N]}, {@code GET assets}, {@code GET assets/{name}},
  * {@code GET jobs/{id}} (bearer token). A PUT answers 201/200 with the metadata when its ingest job finishes within
  * the request time limit, else 202 with the job's URL to poll.
  * Thread-safe.
@@ -119,11 +120,14 @@ public final class AdminServlet extends HttpServlet {
         int optimize = Optional.ofNullable(request.getParameter("optimize"))
                 .map(text -> Ingester.parseOptimize(text, services.config().ingest().optimizeIterations()))
                 .orElse(0);
+        OptionalInt optimizeHr = Optional.ofNullable(request.getParameter("optimizeHr"))
+                .map(text -> OptionalInt.of(Ingester.parseOptimizeHr(text))).orElse(OptionalInt.empty());
         if (body.length == 0) {
             throw new IrisError.BadRequest("empty body: send the image file as the request body");
         }
         IngestJobs.Job job = jobs.submit(
-                new Ingester.Request(name, body, scale, Optional.ofNullable(request.getParameter("model")), optimize));
+                new Ingester.Request(name, body, scale, Optional.ofNullable(request.getParameter("model")), optimize,
+                        optimizeHr));
         Optional<AssetMeta> meta = Futures.within(job.result(), services.config().limits().requestTimeout(),
                 "ingest of " + name);
         if (meta.isEmpty()) { // still running: the client polls the job instead of holding the connection
@@ -157,7 +161,7 @@ public final class AdminServlet extends HttpServlet {
         if (!result.isDone()) {
             out.put("state", "running");
             if (job.progress().fraction() > 0) {
-                out.put("optimizeProgress", Math.floor(job.progress().fraction() * 100) / 100); // of the LR optimisation
+                out.put("optimizeProgress", Math.floor(job.progress().fraction() * 100) / 100); // of the optimisation, both stages
             }
         } else if (result.isCompletedExceptionally()) {
             Problem problem = jobProblems.get(job.id(), id -> ErrorResponses.toProblem(result.exceptionNow()));
@@ -219,6 +223,7 @@ public final class AdminServlet extends HttpServlet {
         out.put("storedBytes", meta.storedBytes().isPresent() ? meta.storedBytes().getAsLong() : null);
         out.put("sourceBytes", meta.sourceBytes().isPresent() ? meta.sourceBytes().getAsLong() : null);
         out.put("optimizeIterations", meta.optimizeIterations());
+        out.put("optimizeHrIterations", meta.optimizeHrIterations());
         return out;
     }
 

@@ -38,15 +38,16 @@ public final class Main {
               first-request [--sizes 1,3,12] [--out docs/BENCHMARKS.md]
                                                       w=1600 after an HTTP ingest, after a restart, provisional;
                                                       vipsthumbnail and nginx image_filter when installed
-              hcd <dir> [--scale 2|4] [--iterations 0,5,10,15,20] [--out docs/hcd-x2.md]
-                                                      encode-time LR optimisation: gain, time, LR fidelity
+              hcd <dir> [--scale 2|4] [--iterations 0,5,10,15,20] [--hr-iterations 0,10] [--out docs/hcd-x2.md]
+                                                      encode-time optimisation (HCD): gain, time, LR fidelity;
+                                                      each LR count after each HR-stage count (default 0)
               help                                    this text (also --help after any command)
             options: --config=FILE (default conf/iris.properties), --<key>=<value> for any key in it
             """;
     /** Options that may also be given as two words, {@code --scale 2}. */
     private static final List<String> TWO_WORD = List.of("--scale", "--model", "--out", "--seconds", "--runs",
             "--windows", "--rss-budget-mb", "--soak-seconds", "--threads", "--side", "--sizes", "--variants",
-            "--iterations");
+            "--iterations", "--hr-iterations");
 
     private Main() {}
 
@@ -137,9 +138,15 @@ public final class Main {
                     System.err.println("iris: hcd needs --iterations 0,N,... (0 first: the plain LR), got " + counts);
                     yield 2;
                 }
+                String hrCounts = Optional.ofNullable(options.remove("hr-iterations")).orElse("0");
+                if (!hrCounts.matches("(0|[1-9][0-9]{0,2})(,(0|[1-9][0-9]{0,2}))*")) {
+                    System.err.println("iris: hcd needs --hr-iterations N,... (HR-stage counts), got " + hrCounts);
+                    yield 2;
+                }
                 Path out = base.resolve(Optional.ofNullable(options.remove("out")).orElse("docs/hcd-x" + scale + ".md"));
                 yield HcdCommand.run(ConfigLoader.load(Optional.of(configFile), options, base), positional, scale,
-                        java.util.Arrays.stream(counts.split(",")).map(Integer::parseInt).toList(), out);
+                        java.util.Arrays.stream(counts.split(",")).map(Integer::parseInt).toList(),
+                        java.util.Arrays.stream(hrCounts.split(",")).map(Integer::parseInt).toList(), out);
             }
             case "webp-effort" -> {
                 Path out = base.resolve(Optional.ofNullable(options.remove("out")).orElse("docs/WEBP-EFFORT.md"));

@@ -33,6 +33,18 @@ class MetaJsonTest {
         String written = new String(MetaJson.write(plain), java.nio.charset.StandardCharsets.UTF_8);
         assertEquals(-1, written.indexOf("optimizeIterations"), "plain metadata is written as before: " + written);
         assertEquals(0, MetaJson.read(MetaJson.write(plain)).optimizeIterations());
+        assertEquals(-1, written.indexOf("optimizeHrIterations"), written);
+        assertEquals(0, MetaJson.read(MetaJson.write(plain)).optimizeHrIterations());
+    }
+
+    @Test
+    void optimizeHrIterations_roundTrip() throws IOException {
+        AssetMeta both = new AssetMeta("cat", "0123456789abcdef", "png", 13, 10, 7, 5, 2, "model", "abc123",
+                "def456", false, Instant.parse("2026-11-23T12:00:00Z"), 40.5, OptionalLong.empty(),
+                OptionalLong.empty(), 12, 7);
+        AssetMeta read = MetaJson.read(MetaJson.write(both));
+        assertEquals(both, read);
+        assertEquals(7, read.optimizeHrIterations());
     }
 
     @Test

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.iris.ort.FloatTensor;
 import dev.iris.ort.OrtRuntime;
 import dev.iris.ort.RunResult;
+import dev.iris.ort.Session;
 import dev.iris.ort.SessionOptions;
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -16,42 +17,52 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Each shipped pack's gradient graph ({@code lr_grad.onnx}), loaded as the server loads it and run through our
- * binding, gives the loss and gradient PyTorch autograd gave for the same inputs ({@code check/lr_grad/}, written by
+ * Each shipped pack's gradient graphs ({@code lr_grad.onnx}, the LR stage's, and {@code hr_grad.onnx}, the HR
+ * stage's), loaded as the server loads them and run through our binding, give the loss and gradient PyTorch
+ * autograd gave for the same inputs ({@code check/lr_grad/}, {@code check/hr_grad/}, written by
  * models/train/export_grad.py).
  */
 class GradientContractTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    static List<Path> packsWithGradients() throws IOException {
+    static List<Arguments> packsWithGradients() throws IOException {
         try (Stream<Path> dirs = Files.list(Path.of("models"))) {
             List<Path> packs = dirs.filter(d -> Files.isRegularFile(d.resolve("model.json"))).sorted().toList();
-            for (Path pack : packs) { // every shipped pack is to ship its gradient graph
-                assertTrue(Files.isRegularFile(pack.resolve("check/lr_grad/meta.json")), pack + " has no lr_grad fixture");
+            List<Arguments> cases = new ArrayList<>();
+            for (Path pack : packs) { // every shipped pack is to ship both gradient graphs
+                for (String graph : List.of("lr_grad", "hr_grad")) {
+                    assertTrue(Files.isRegularFile(pack.resolve("check/" + graph + "/meta.json")),
+                            pack + " has no " + graph + " fixture");
+                    cases.add(Arguments.of(pack, graph));
+                }
             }
-            return packs;
+            return cases;
         }
     }
 
-    @ParameterizedTest(name = "{0}")
+    @ParameterizedTest(name = "{0} {1}")
     @MethodSource("packsWithGradients")
-    void lrGrad_throughOurBinding_matchesPytorchAutograd(Path pack) throws IOException {
-        Path check = pack.resolve("check/lr_grad");
+    void gradientGraph_throughOurBinding_matchesPytorchAutograd(Path pack, String graph) throws IOException {
+        Path check = pack.resolve("check/" + graph);
         JsonNode meta = JSON.readTree(check.resolve("meta.json").toFile());
         double tolerance = meta.get("tolerance_relative").asDouble();
         try (ModelPack opened = ModelPack.open(OrtRuntime.get(), pack, SessionOptions.defaults());
                 Arena arena = Arena.ofConfined()) {
             Map<String, FloatTensor> inputs = new LinkedHashMap<>();
             meta.get("inputs").properties().forEach(e -> inputs.put(e.getKey(), read(arena, check, e.getValue())));
-            try (RunResult result = opened.lrGrad().orElseThrow().run(inputs)) {
+            Session session = (graph.equals("lr_grad") ? opened.lrGrad() : opened.hrGrad())
+                    .orElseThrow(() -> new AssertionError(pack + " ships no " + graph + ".onnx"));
+            try (RunResult result = session.run(inputs)) {
                 for (String output : List.of("loss", "grad")) {
                     float[] expected = read(arena, check, meta.get("expected").get(output)).toArray();
                     float[] actual = result.tensor(output).toArray();

@@ -112,7 +112,8 @@ class LrOptimizerTest {
         return Quality.psnrY(photo, restored, rescaler.scale());
     }
 
-    private static int maxDiff(Rgb8Image a, Rgb8Image b) {
+    /** The largest difference of any sample of two images, in 8-bit levels. */
+    static int maxDiff(Rgb8Image a, Rgb8Image b) {
         int max = 0;
         for (int i = 0; i < a.rgb().length; i++) {
             max = Math.max(max, Math.abs((a.rgb()[i] & 0xFF) - (b.rgb()[i] & 0xFF)));
@@ -120,7 +121,7 @@ class LrOptimizerTest {
         return max;
     }
 
-    private static byte[] fixture(String name) {
+    static byte[] fixture(String name) {
         try (InputStream in = LrOptimizerTest.class.getResourceAsStream("/fixtures/" + name)) {
             return in.readAllBytes();
         } catch (IOException e) {

@@ -72,6 +72,38 @@ class OptimizeIngestTest {
     }
 
     @Test
+    void badOptimizeHrValues_get400_andStoreNothing(@TempDir Path tmp) throws Exception {
+        try (IrisTestServer iris = IrisTestServer.start(tmp, Map.of())) {
+            for (String bad : List.of("yes", "true", "-1", "201", "1.5", "")) {
+                HttpResponse<byte[]> put = iris.put("/iris/assets/photo?scale=2&optimize=5&optimizeHr=" + bad,
+                        IrisTestServer.fixture("photo.png"), "Authorization", AUTH);
+                assertEquals(400, put.statusCode(), bad);
+                assertEquals("{\"status\":400,\"error\":\"expected an iteration count 0..200 for optimizeHr, got \\\""
+                        + bad + "\\\"\"}", new String(put.body()).strip(), bad);
+            }
+            assertEquals(404, iris.get("/iris/assets/photo", "Authorization", AUTH).statusCode());
+        }
+    }
+
+    @Test
+    void hrStage_overHttp_isRecorded_andTheConfiguredDefaultApplies(@TempDir Path tmp) throws Exception {
+        try (IrisTestServer iris = IrisTestServer.start(tmp, Map.of("ingest.optimizeHrIterations", "2"))) {
+            byte[] photo = IrisTestServer.fixture("photo.png");
+            JsonNode asked = json(iris.put("/iris/assets/a?scale=2&optimize=2&optimizeHr=3", photo,
+                    "Authorization", AUTH), 201);
+            assertEquals(2, asked.get("optimizeIterations").asInt());
+            assertEquals(3, asked.get("optimizeHrIterations").asInt());
+            JsonNode byDefault = json(iris.put("/iris/assets/d?scale=2&optimize=2", photo, "Authorization", AUTH),
+                    201);
+            assertEquals(2, byDefault.get("optimizeHrIterations").asInt());
+            JsonNode plain = json(iris.put("/iris/assets/p?scale=2", photo, "Authorization", AUTH), 201);
+            assertEquals(0, plain.get("optimizeHrIterations").asInt()); // plain ingests get no HR stage either
+            assertEquals(3, json(iris.get("/iris/assets/a", "Authorization", AUTH), 200)
+                    .get("optimizeHrIterations").asInt());
+        }
+    }
+
+    @Test
     void timedOutOptimisation_leavesTheStoreAsItWas(@TempDir Path tmp) throws Exception {
         Map<String, String> shortJobs = Map.of("limits.requestTimeoutMs", "1", "limits.ingestTimeoutMs", "3000");
         try (IrisTestServer iris = IrisTestServer.start(tmp, shortJobs)) {
@@ -119,7 +151,7 @@ class OptimizeIngestTest {
             Files.copy(source.resolve(f), pack.resolve(f));
         }
         ObjectNode card = (ObjectNode) JSON.readTree(source.resolve("model.json").toFile());
-        ((ObjectNode) card.get("onnx")).remove("lr_grad");
+        ((ObjectNode) card.get("onnx")).remove(List.of("lr_grad", "hr_grad"));
         Files.write(pack.resolve("model.json"), JSON.writeValueAsBytes(card));
         try (IrisTestServer iris = IrisTestServer.start(tmp, Map.of("models.dir", models.toString()))) {
             HttpResponse<byte[]> put = iris.put("/iris/assets/photo?scale=2&optimize=5",
@@ -130,6 +162,34 @@ class OptimizeIngestTest {
             assertEquals(404, iris.get("/iris/assets/photo", "Authorization", AUTH).statusCode());
             assertEquals(201, iris.put("/iris/assets/photo?scale=2", IrisTestServer.fixture("photo.png"),
                     "Authorization", AUTH).statusCode()); // plain ingests still work
+        }
+    }
+
+    @Test
+    void modelWithoutHrGradientGraph_optimisesTheLrStageOnly_andRefusesOptimizeHr(@TempDir Path tmp)
+            throws Exception {
+        Path models = Files.createDirectories(tmp.resolve("models"));
+        Path source = IrisTestServer.MODELS.resolve("irn-x2-small");
+        Path pack = Files.createDirectories(models.resolve("irn-x2-small"));
+        for (String f : List.of("down.onnx", "up.onnx", "lr_grad.onnx")) {
+            Files.copy(source.resolve(f), pack.resolve(f));
+        }
+        ObjectNode card = (ObjectNode) JSON.readTree(source.resolve("model.json").toFile());
+        ((ObjectNode) card.get("onnx")).remove("hr_grad");
+        Files.write(pack.resolve("model.json"), JSON.writeValueAsBytes(card));
+        try (IrisTestServer iris = IrisTestServer.start(tmp, Map.of("models.dir", models.toString(),
+                "ingest.optimizeHrIterations", "5"))) {
+            HttpResponse<byte[]> put = iris.put("/iris/assets/photo?scale=2&optimize=2&optimizeHr=2",
+                    IrisTestServer.fixture("photo.png"), "Authorization", AUTH);
+            assertEquals(400, put.statusCode());
+            assertEquals("{\"status\":400,\"error\":\"model irn-x2-small cannot optimise its HR: it ships no "
+                    + "hr_grad.onnx\"}", new String(put.body()).strip());
+            assertEquals(404, iris.get("/iris/assets/photo", "Authorization", AUTH).statusCode());
+            // the configured HR stage is skipped where the model cannot run it; the LR stage runs
+            JsonNode meta = json(iris.put("/iris/assets/photo?scale=2&optimize=2", IrisTestServer.fixture("photo.png"),
+                    "Authorization", AUTH), 201);
+            assertEquals(2, meta.get("optimizeIterations").asInt());
+            assertEquals(0, meta.get("optimizeHrIterations").asInt());
         }
     }
 
