@@ -6,9 +6,12 @@
   (onnx_eval and ONNX Runtime), and the committed Java fixture src/test/resources/irn-convert/x2/;
 * export_check: the export path on small random x2/x4 nets (onnx.checker, onnx_eval, ONNX
   Runtime, dynamic sizes, round trip, check fixture) and the shipped models/<id>/ graphs
-  against their model.json hashes and check/ fixtures.
+  against their model.json hashes and check/ fixtures;
+* grad_check: the gradient graphs of encode-time optimisation (export_grad.py) on small random
+  nets and the shipped ones, against PyTorch autograd, in ONNX Runtime.
 Writes nothing in the tree. Exits 1 if any check fails (each runs even when another failed).
-About 30 s on one busy core.
+About 30 s on one busy core without grad_check; its dynamo export of a small gradient graph adds
+1-2 min of CPU (several minutes of wall time on a shared machine).
 """
 import argparse
 import sys
@@ -17,9 +20,10 @@ import traceback
 
 import torch
 
-from . import export_check, test_convert
+from . import export_check, grad_check, test_convert
 
-CHECKS = (("test_convert", test_convert.run), ("export_check", export_check.run))
+CHECKS = (("test_convert", test_convert.run), ("export_check", export_check.run),
+          ("grad_check", grad_check.run))
 
 
 def main():

@@ -8,7 +8,7 @@ import numpy as np
 import torch
 from PIL import Image
 
-from . import evaluate, export, irn, java_check
+from . import evaluate, export, export_grad, irn, java_check
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -53,6 +53,8 @@ def main():
     meta["source"] = f"centre crop of val photo {f}"
     with open(os.path.join(chk_dir, "meta.json"), "w") as fh:
         json.dump(meta, fh, indent=1)
+    # the gradient graphs of encode-time optimisation (HCD), from the same weights, with their fixture
+    grads = export_grad.export_graphs(net, s, out_dir)
 
     res = evaluate.evaluate(net, s, a.max_side, a.z_samples)
     res["comparison"] = evaluate.comparison(net, s, os.path.join(out_dir, "comparison.png"))
@@ -81,6 +83,7 @@ def main():
                    "input": "lr [1,3,h,w] float32 = 8-bit LR / 255",
                    "output": "hr [1,3,h*s,w*s] float32, z = 0, not clamped"},
             "python_graph_check": checks,
+            **grads,
         },
         "training": {
             "data": f"{n_train} photos from Debian wallpaper packages, box-downscaled by 2 "

@@ -17,8 +17,9 @@ Each `models/<id>/` holds the ONNX pair the server uses, and its provenance:
 |---|---|
 | `down.onnx` | input `hr` float32 [1,3,H,W] RGB in [0,1] (H, W multiples of the scale, dynamic) → output `lr` float32 [1,3,H/s,W/s], not clamped or rounded |
 | `up.onnx` | input `lr` float32 [1,3,h,w] = 8-bit LR / 255 → output `hr` float32 [1,3,h·s,w·s], restored with z = 0, not clamped |
-| `model.json` | id, scale, architecture, params, opset (17), sha256 of both graphs, training data/iterations, metrics, ship-criteria status |
-| `check/` | Java fixture: `down_in_hr.f32` → `down_out_lr.f32` and `lr.f32` → `hr.f32` (raw little-endian float32 NCHW, PyTorch outputs), `meta.json` with shapes, names and tolerance 1e-4 |
+| `lr_grad.onnx` | the gradient graph of encode-time LR optimisation (HCD, `docs/HCD.md`): inputs `lr` (continuous), `hr`, `lr_ref`, `mask`, `chroma`, `fidelity` → `loss`, `grad` = d loss / d lr (opset 18, h and w dynamic; `models/train/export_grad.py`) |
+| `model.json` | id, scale, architecture, params, opset (17), sha256 of every graph, training data/iterations, metrics, ship-criteria status |
+| `check/` | Java fixture: `down_in_hr.f32` → `down_out_lr.f32` and `lr.f32` → `hr.f32` (raw little-endian float32 NCHW, PyTorch outputs), `meta.json` with shapes, names and tolerance 1e-4; `check/lr_grad/`: every input of `lr_grad.onnx` and PyTorch autograd's loss and gradient |
 | `comparison.png` | HR crop · bicubic down+up · iris restore · iris LR (nearest-upscaled), 2x zoom, PSNR-Y in the labels |
 | `eval.json` | per-photo metrics |
 

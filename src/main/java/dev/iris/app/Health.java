@@ -52,7 +52,12 @@ final class Health {
         out.put("id", model.pack().id());
         out.put("family", model.pack().card().family().name().toLowerCase(java.util.Locale.ROOT));
         switch (model) {
-            case Rescaler fixed -> out.put("scale", fixed.scale());
+            case Rescaler fixed -> {
+                out.put("scale", fixed.scale());
+                // encode-time optimisation: its tile side, or absent when the pack ships no gradient graph
+                fixed.optimizer().ifPresent(optimizer -> out.put("optimizeTileLr", optimizer.tileLr()));
+                fixed.hrOptimizer().ifPresent(optimizer -> out.put("optimizeHrTileLr", optimizer.tileLr()));
+            }
             case ArbitraryRescaler any -> out.put("scales", List.of(any.pack().card().minScale(),
                     any.pack().card().maxScale()));
         }

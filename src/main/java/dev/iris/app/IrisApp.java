@@ -45,6 +45,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.function.ToDoubleFunction;
 import java.util.stream.Stream;
 
@@ -91,7 +92,8 @@ public final class IrisApp implements IrisServices, AutoCloseable {
                 .orElseGet(() -> RestoredTier.inDirectory(assets.dir().resolve(".restored"),
                         assets.restoredMaxBytes()));
         this.ingester = models.map(m -> new Ingester(store, m,
-                DecodeLimits.ofPixels(config.limits().maxSourcePixels()), Clock.systemUTC())).orElse(null);
+                DecodeLimits.ofPixels(config.limits().maxSourcePixels()), Clock.systemUTC(),
+                config.ingest().optimizeHrIterations())).orElse(null);
         this.runner = new ModelRunner(this::newRunControl, concurrentRuns(config), config.limits().queueLength(),
                 config.limits().requestTimeout(), meters);
         this.caches = new ImageCaches(config.caches(), meters);
@@ -255,7 +257,7 @@ public final class IrisApp implements IrisServices, AutoCloseable {
                             .isEmpty())
                     .map(f -> {
                         ingestFile(f, new LrTarget.Factors(Scale.uniform(config.assets().demoScale())),
-                                Optional.empty(), renderer);
+                                Optional.empty(), 0, OptionalInt.of(0), renderer);
                         LOG.log(Level.INFO, "ingested demo image {0}", f.getFileName());
                         return ImageFiles.assetName(f).value();
                     })
@@ -266,28 +268,33 @@ public final class IrisApp implements IrisServices, AutoCloseable {
     }
 
     /**
-     * Ingests one image file under the name its file name gives, on the calling thread (the command line; HTTP
-     * ingests go through the model runner). Its restore is not kept: a command that ingests and exits has no
-     * requests to keep it for, and a server in another process has its own cache.
+     * Ingests one image file under the name its file name gives, its LR optimised for {@code optimizeIterations}
+     * (0: not) after {@code optimizeHr} iterations of the HR stage (empty: {@code ingest.optimizeHrIterations}, as
+     * {@link Ingester.Request} says), on the calling thread (the command line; HTTP ingests go through the model runner). Its restore is
+     * not kept: a command that ingests and exits has no requests to keep it for, and a server in another process has
+     * its own cache.
      *
      * @throws IllegalStateException if no model is loaded
      */
-    public dev.iris.asset.AssetMeta ingestFile(Path file, LrTarget target, Optional<String> modelId) {
-        return ingestFile(file, target, modelId, RestoreKeeper.NONE);
+    public dev.iris.asset.AssetMeta ingestFile(Path file, LrTarget target, Optional<String> modelId,
+            int optimizeIterations, OptionalInt optimizeHr) {
+        return ingestFile(file, target, modelId, optimizeIterations, optimizeHr, RestoreKeeper.NONE);
     }
 
-    /** As {@link #ingestFile(Path, LrTarget, Optional)} at a fixed integer scale. */
+    /** As {@link #ingestFile(Path, LrTarget, Optional, int, OptionalInt)} at a fixed integer scale, unoptimised. */
     public dev.iris.asset.AssetMeta ingestFile(Path file, int scale, Optional<String> modelId) {
-        return ingestFile(file, new LrTarget.Factors(Scale.uniform(scale)), modelId, RestoreKeeper.NONE);
+        return ingestFile(file, new LrTarget.Factors(Scale.uniform(scale)), modelId, 0, OptionalInt.of(0),
+                RestoreKeeper.NONE);
     }
 
     private dev.iris.asset.AssetMeta ingestFile(Path file, LrTarget target, Optional<String> modelId,
-            RestoreKeeper keeper) {
+            int optimizeIterations, OptionalInt optimizeHr, RestoreKeeper keeper) {
         Ingester ing = ingester().orElseThrow(() -> new IllegalStateException(
                 "cannot ingest: no model is loaded (" + modelProblem.orElse("none configured") + ")"));
         AssetName name = ImageFiles.assetName(file);
         try (var control = newRunControl()) {
-            return ing.ingest(new Ingester.Request(name, Files.readAllBytes(file), target, modelId), control, keeper);
+            return ing.ingest(new Ingester.Request(name, Files.readAllBytes(file), target, modelId,
+                    optimizeIterations, optimizeHr), control, keeper);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);
         }

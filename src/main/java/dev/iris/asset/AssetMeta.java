@@ -27,10 +27,15 @@ import java.util.OptionalLong;
  * @param storedBytes    everything stored for this version: its payloads plus this metadata as stored; empty
  *                       (unknown) in metadata written before iris recorded it
  * @param sourceBytes    the uploaded file's size; empty (unknown) in metadata written before iris recorded it
+ * @param optimizeIterations iterations of encode-time optimisation the LR got at ingest (HCD); 0 when it is the
+ *                       model's plain LR (also for metadata from before optimisation existed)
+ * @param optimizeHrIterations iterations of HCD's HR stage (the HR fed to the downscaler) before those; 0 when none
+ *                       (also for metadata from before the HR stage existed)
  */
 public record AssetMeta(String name, String version, String codec, int width, int height, int lrWidth, int lrHeight,
         Scale scale, String modelId, String modelSha256, String sourceSha256, boolean hasAlpha, Instant created,
-        double roundTripPsnrY, OptionalLong storedBytes, OptionalLong sourceBytes) {
+        double roundTripPsnrY, OptionalLong storedBytes, OptionalLong sourceBytes, int optimizeIterations,
+        int optimizeHrIterations) {
 
     /** Metadata whose byte counts are unknown: a draft for {@link AssetStore#put}, or metadata from before them. */
     public AssetMeta(String name, String version, String codec, int width, int height, int lrWidth, int lrHeight,
@@ -48,9 +53,18 @@ public record AssetMeta(String name, String version, String codec, int width, in
                 sourceSha256, hasAlpha, created, roundTripPsnrY);
     }
 
+    /** Metadata of a plain (not optimised) LR. */
+    public AssetMeta(String name, String version, String codec, int width, int height, int lrWidth, int lrHeight,
+            Scale scale, String modelId, String modelSha256, String sourceSha256, boolean hasAlpha, Instant created,
+            double roundTripPsnrY, OptionalLong storedBytes, OptionalLong sourceBytes) {
+        this(name, version, codec, width, height, lrWidth, lrHeight, scale, modelId, modelSha256, sourceSha256,
+                hasAlpha, created, roundTripPsnrY, storedBytes, sourceBytes, 0, 0);
+    }
+
     /** This metadata with {@code storedBytes} set; everything else unchanged. */
     AssetMeta withStoredBytes(long bytes) {
         return new AssetMeta(name, version, codec, width, height, lrWidth, lrHeight, scale, modelId, modelSha256,
-                sourceSha256, hasAlpha, created, roundTripPsnrY, OptionalLong.of(bytes), sourceBytes);
+                sourceSha256, hasAlpha, created, roundTripPsnrY, OptionalLong.of(bytes), sourceBytes,
+                optimizeIterations, optimizeHrIterations);
     }
 }

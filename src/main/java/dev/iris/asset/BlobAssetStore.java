@@ -151,7 +151,7 @@ final class BlobAssetStore implements AssetStore {
         MetaJson.Written meta = MetaJson.withStoredBytes(new AssetMeta(name, version, used.id(), draft.width(),
                 draft.height(), lr.width(), lr.height(), draft.scale(), draft.modelId(), draft.modelSha256(),
                 draft.sourceSha256(), lr.hasAlpha(), draft.created(), draft.roundTripPsnrY(), OptionalLong.empty(),
-                draft.sourceBytes()), size(encoded));
+                draft.sourceBytes(), draft.optimizeIterations(), draft.optimizeHrIterations()), size(encoded));
         Map<String, byte[]> payloads = payloads(name, version, used, encoded);
         try (BlobStore.NameLock lock = blobs.lock(name)) {
             Optional<BlobStore.Stamped> current = blobs.readMeta(name);
@@ -216,8 +216,8 @@ final class BlobAssetStore implements AssetStore {
             MetaJson.Written after = MetaJson.withStoredBytes(new AssetMeta(name, before.version(), codec.id(),
                     before.width(), before.height(), before.lrWidth(), before.lrHeight(), before.scale(),
                     before.modelId(), before.modelSha256(), before.sourceSha256(), before.hasAlpha(),
-                    before.created(), before.roundTripPsnrY(), OptionalLong.empty(), before.sourceBytes()),
-                    size(encoded));
+                    before.created(), before.roundTripPsnrY(), OptionalLong.empty(), before.sourceBytes(),
+                    before.optimizeIterations(), before.optimizeHrIterations()), size(encoded));
             Map<String, byte[]> payloads = payloads(name, before.version(), codec, encoded);
             try (BlobStore.NameLock lock = blobs.lock(name)) {
                 Optional<BlobStore.Stamp> now = blobs.metaStamp(name);

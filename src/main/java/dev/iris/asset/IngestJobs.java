@@ -15,6 +15,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.DoubleConsumer;
 
 /**
  * Ingests as jobs on the model runner, with a time limit of their own rather than a request's: a large source
@@ -35,9 +36,24 @@ public final class IngestJobs implements AutoCloseable {
      *
      * @param replacing whether an asset of that name existed when the job was submitted
      * @param result    the stored metadata, or the failure (bad input, a full queue, the time limit)
+     * @param progress  how far its LR optimisation has got, for ingests that optimise
      */
     public record Job(String id, AssetName name, Instant submitted, boolean replacing,
-            CompletableFuture<AssetMeta> result) {}
+            CompletableFuture<AssetMeta> result, Progress progress) {}
+
+    /** The fraction of a job's LR optimisation done, 0 to 1; written by the ingest, read by pollers. Thread-safe. */
+    public static final class Progress implements DoubleConsumer {
+        private volatile double fraction;
+
+        @Override
+        public void accept(double value) {
+            fraction = value;
+        }
+
+        public double fraction() {
+            return fraction;
+        }
+    }
 
     private final Ingester ingester;
     private final RestoreKeeper keeper;
@@ -73,11 +89,11 @@ public final class IngestJobs implements AutoCloseable {
         IDS.nextBytes(id);
         CompletableFuture<AssetMeta> result = new CompletableFuture<>();
         Job job = new Job(HexFormat.of().formatHex(id), request.name(), Instant.now(),
-                store.find(request.name()).isPresent(), result);
+                store.find(request.name()).isPresent(), result, new Progress());
         jobs.put(job.id(), job);
         try {
             admission.execute(() -> runner.submit("ingest of " + request.name(), timeLimit,
-                    control -> ingester.ingest(request, control, keeper))
+                    control -> ingester.ingest(request, control, keeper, job.progress()))
                     .whenComplete((meta, failure) -> {
                         if (failure == null) {
                             result.complete(meta);

@@ -11,7 +11,8 @@ import java.util.OptionalLong;
 /**
  * {@link AssetMeta} to and from its JSON file. Stateless. Reading accepts every shape iris has written: a file
  * without {@code "codec"} predates codecs, when every LR was PNG; one without {@code "storedBytes"} or
- * {@code "sourceBytes"} predates byte counts, which then read as unknown.
+ * {@code "sourceBytes"} predates byte counts, which then read as unknown; one without {@code "optimizeIterations"}
+ * holds a plain LR.
  */
 final class MetaJson {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -64,6 +65,12 @@ final class MetaJson {
         }
         meta.storedBytes().ifPresent(bytes -> node.put("storedBytes", bytes));
         meta.sourceBytes().ifPresent(bytes -> node.put("sourceBytes", bytes));
+        if (meta.optimizeIterations() > 0) { // written only when optimised: plain metadata stays as it was
+            node.put("optimizeIterations", meta.optimizeIterations());
+        }
+        if (meta.optimizeHrIterations() > 0) {
+            node.put("optimizeHrIterations", meta.optimizeHrIterations());
+        }
         try {
             return JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(node);
         } catch (IOException e) {
@@ -80,7 +87,8 @@ final class MetaJson {
                 text(n, "modelId"), text(n, "modelSha256"), text(n, "sourceSha256"),
                 "plane".equals(n.path("alpha").asText()), Instant.parse(text(n, "created")),
                 n.path("roundTripPsnrY").isNumber() ? n.path("roundTripPsnrY").asDouble() : Double.POSITIVE_INFINITY,
-                count(n, "storedBytes"), count(n, "sourceBytes"));
+                count(n, "storedBytes"), count(n, "sourceBytes"), n.path("optimizeIterations").asInt(0),
+                n.path("optimizeHrIterations").asInt(0));
     }
 
     private static void writeScale(ObjectNode node, double scale) {

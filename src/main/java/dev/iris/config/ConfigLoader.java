@@ -104,6 +104,8 @@ public final class ConfigLoader {
                 longValue("limits.modelMemoryBytes", 2L << 30, 64L << 20, Long.MAX_VALUE),
                 intSet("limits.allowedWidths"),
                 intSet("limits.allowedQualities"));
+        var ingest = new IrisConfig.Ingest(integer("ingest.optimizeIterations", 10, 1, 200),
+                integer("ingest.optimizeHrIterations", 0, 0, 200));
         for (String key : values.stringPropertyNames()) {
             if (!read.contains(key)) {
                 problems.add(key + ": unknown key (see conf/iris.properties for the known ones)");
@@ -112,7 +114,7 @@ public final class ConfigLoader {
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
-        return new IrisConfig(server, serving, assets, models, caches, limits);
+        return new IrisConfig(server, serving, assets, models, caches, limits, ingest);
     }
 
     private IrisConfig.S3 s3(IrisConfig.Store store) {

@@ -12,7 +12,7 @@ import java.util.Set;
  * documented in {@code conf/iris.properties}; {@link ConfigLoader} is the only place that reads them.
  */
 public record IrisConfig(Server server, Serving serving, Assets assets, Models models, Caches caches,
-        Limits limits) {
+        Limits limits, Ingest ingest) {
 
     /** The embedded Jetty server. */
     public record Server(String host, int port, Duration shutdownTimeout, Path webappDir) {}
@@ -84,6 +84,17 @@ public record IrisConfig(Server server, Serving serving, Assets assets, Models m
      */
     public record Models(Path dir, int threads, boolean cuda, int cudaDevice, boolean lrOnlyFallback,
             Optional<Path> ortLibrary, Optional<Path> ortCacheDir, int tileLr) {}
+
+    /**
+     * Ingest choices a request can override.
+     *
+     * @param optimizeIterations iterations of encode-time LR optimisation an ingest asking for it without a count
+     *                           ({@code optimize=true}, {@code --optimize}) gets
+     * @param optimizeHrIterations iterations of HCD's HR stage an optimised ingest gets first when it does not say
+     *                           ({@code optimizeHr=N}, {@code --optimize-hr=N}), on models that ship
+     *                           {@code hr_grad.onnx}; 0: the LR stage only
+     */
+    public record Ingest(int optimizeIterations, int optimizeHrIterations) {}
 
     /** Byte budgets of the two Caffeine caches. */
     public record Caches(long sourceMaxBytes, long encodedMaxBytes) {}

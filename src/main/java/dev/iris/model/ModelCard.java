@@ -7,6 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
@@ -22,9 +25,16 @@ import java.util.OptionalInt;
  * @param downSha256 SHA-256 of {@code down.onnx} ({@code onnx.down.sha256}), checked at load
  * @param upSha256   SHA-256 of {@code up.onnx} ({@code onnx.up.sha256}), checked at load
  * @param blocksPerLevel invertible blocks per Haar level ({@code architecture.blocks_per_level}); empty if unknown
+ * @param lrGradSha256 SHA-256 of {@code lr_grad.onnx} ({@code onnx.lr_grad.sha256}), the gradient graph encode-time
+ *                     optimisation follows; empty when the pack ships none (it then cannot optimise), checked at load
+ *                     when present, as is {@code onnx.lr_grad.up_sha256}, the {@code up.onnx} it was made from
+ * @param hrGradSha256 SHA-256 of {@code hr_grad.onnx} ({@code onnx.hr_grad.sha256}), the HR stage's gradient graph;
+ *                     empty when the pack ships none (it then optimises the LR stage only); checked at load when
+ *                     present, as are {@code onnx.hr_grad.down_sha256} and {@code up_sha256}, the graphs it was made
+ *                     from
  */
 public record ModelCard(String id, Family family, int scale, double minScale, double maxScale, String downSha256,
-        String upSha256, List<Integer> blocksPerLevel) {
+        String upSha256, List<Integer> blocksPerLevel, Optional<String> lrGradSha256, Optional<String> hrGradSha256) {
     /** The model families iris runs. */
     public enum Family {
         /** Invertible Rescaling Net at one integer scale: {@code hr -> lr} and {@code lr -> hr}. */
@@ -36,9 +46,10 @@ public record ModelCard(String id, Family family, int scale, double minScale, do
         IARN
     }
 
-    /** An IRN card. */
+    /** An IRN card without gradient graphs. */
     public ModelCard(String id, int scale, String downSha256, String upSha256, List<Integer> blocksPerLevel) {
-        this(id, Family.IRN, scale, scale, scale, downSha256, upSha256, blocksPerLevel);
+        this(id, Family.IRN, scale, scale, scale, downSha256, upSha256, blocksPerLevel, Optional.empty(),
+                Optional.empty());
     }
 
     /** Radius in pixels of one invertible block's inverse: H and G (5 convs each) on y1, then F (5 convs). */
@@ -100,8 +111,32 @@ public record ModelCard(String id, Family family, int scale, double minScale, do
         JsonNode onnx = root.path("onnx");
         List<Integer> blocks = new ArrayList<>();
         architecture.path("blocks_per_level").forEach(n -> blocks.add(n.asInt()));
-        return new ModelCard(id, family, scale, min, max, text(file, onnx.path("down"), "sha256", "onnx.down.sha256"),
-                text(file, onnx.path("up"), "sha256", "onnx.up.sha256"), blocks);
+        String down = text(file, onnx.path("down"), "sha256", "onnx.down.sha256");
+        String up = text(file, onnx.path("up"), "sha256", "onnx.up.sha256");
+        Optional<String> lrGrad = gradient(file, onnx, "lr_grad", Map.of("up_sha256", up));
+        Optional<String> hrGrad = gradient(file, onnx, "hr_grad", Map.of("down_sha256", down, "up_sha256", up));
+        return new ModelCard(id, family, scale, min, max, down, up, blocks, lrGrad, hrGrad);
+    }
+
+    /**
+     * The SHA-256 of gradient graph {@code key}, if the card lists it, after checking that it was made from the
+     * graphs {@code madeFrom} names (field to SHA-256): a gradient graph holds its own copy of the network's
+     * weights, and one made from another network would optimise for a network that does not serve.
+     */
+    private static Optional<String> gradient(Path file, JsonNode onnx, String key, Map<String, String> madeFrom) {
+        if (!onnx.has(key)) {
+            return Optional.empty();
+        }
+        for (var e : new TreeMap<>(madeFrom).entrySet()) {
+            String field = "onnx." + key + "." + e.getKey(), stated = text(file, onnx.path(key), e.getKey(), field);
+            if (!stated.equalsIgnoreCase(e.getValue())) {
+                throw new ModelException(file + ": field " + field + " is " + stated + " but onnx."
+                        + e.getKey().replace("_sha256", "") + ".sha256 is " + e.getValue() + ": " + key
+                        + ".onnx was made from another " + e.getKey().replace("_sha256", "")
+                        + ".onnx (re-run models.train.export_grad)");
+            }
+        }
+        return Optional.of(text(file, onnx.path(key), "sha256", "onnx." + key + ".sha256"));
     }
 
     private static int integerScale(Path file, JsonNode node, String field) {

@@ -9,45 +9,75 @@ import dev.iris.ort.TensorInfo;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 
 /**
- * One model directory, loaded: its card and its two ORT sessions, checked against the ONNX contract. Thread-safe
- * (sessions serve concurrent runs); the owner closes it.
+ * One model directory, loaded: its card and its ORT sessions (down, up, and the gradient graphs for encode-time
+ * optimisation when the card lists them), checked against the ONNX contract. Thread-safe (sessions serve concurrent
+ * runs); the owner closes it.
  */
 public final class ModelPack implements AutoCloseable {
     private final Path dir;
     private final ModelCard card;
     private final Session down;
     private final Session up;
+    private final Optional<Session> lrGrad;
+    private final Optional<Session> hrGrad;
 
-    private ModelPack(Path dir, ModelCard card, Session down, Session up) {
+    /** Inputs of {@code lr_grad.onnx}, in the order models/train/export_grad.py writes them. */
+    static final List<String> LR_GRAD_INPUTS = List.of("lr", "hr", "lr_ref", "mask", "chroma", "fidelity");
+    /** Inputs of {@code hr_grad.onnx}, likewise. */
+    static final List<String> HR_GRAD_INPUTS = List.of("x", "hr", "mask", "chroma");
+    static final List<String> GRAD_OUTPUTS = List.of("loss", "grad");
+
+    private ModelPack(Path dir, ModelCard card, Session down, Session up, Optional<Session> lrGrad,
+            Optional<Session> hrGrad) {
         this.dir = dir;
         this.card = card;
         this.down = down;
         this.up = up;
+        this.lrGrad = lrGrad;
+        this.hrGrad = hrGrad;
     }
 
     /**
-     * Loads {@code dir}: reads {@code model.json}, checks both files' SHA-256, opens both sessions and checks their
-     * input and output names and ranks.
+     * Loads {@code dir}: reads {@code model.json}, checks each graph's SHA-256 ({@code down.onnx}, {@code up.onnx},
+     * and {@code lr_grad.onnx} and {@code hr_grad.onnx} when the card lists them), opens the sessions and checks their input and output names
+     * and ranks.
      *
      * @throws ModelException naming the file (and field) at fault
      */
     public static ModelPack open(OrtRuntime ort, Path dir, SessionOptions options) {
         ModelCard card = ModelCard.read(dir.resolve("model.json"));
-        boolean conditioned = card.family() == ModelCard.Family.IARN; // takes the scale as a second input
-        Session down = openChecked(ort, dir.resolve("down.onnx"), card.downSha256(), options, "hr", conditioned, "lr");
+        List<Session> opened = new ArrayList<>();
         try {
-            Session up = openChecked(ort, dir.resolve("up.onnx"), card.upSha256(), options, "lr", conditioned, "hr");
-            return new ModelPack(dir, card, down, up);
+            // The arbitrary-scale family takes the scale as a second input of both graphs.
+            boolean conditioned = card.family() == ModelCard.Family.IARN;
+            Session down = opened(opened, openChecked(ort, dir.resolve("down.onnx"), card.downSha256(), options,
+                    conditioned ? List.of("hr", "scale") : List.of("hr"), List.of("lr")));
+            Session up = opened(opened, openChecked(ort, dir.resolve("up.onnx"), card.upSha256(), options,
+                    conditioned ? List.of("lr", "scale") : List.of("lr"), List.of("hr")));
+            Optional<Session> lrGrad = card.lrGradSha256().map(sha -> opened(opened, openChecked(ort,
+                    dir.resolve("lr_grad.onnx"), sha, options, LR_GRAD_INPUTS, GRAD_OUTPUTS)));
+            Optional<Session> hrGrad = card.hrGradSha256().map(sha -> opened(opened, openChecked(ort,
+                    dir.resolve("hr_grad.onnx"), sha, options, HR_GRAD_INPUTS, GRAD_OUTPUTS)));
+            return new ModelPack(dir, card, down, up, lrGrad, hrGrad);
         } catch (RuntimeException e) {
-            down.close();
+            opened.forEach(Session::close);
             throw e;
         }
     }
 
+    private static Session opened(List<Session> opened, Session session) {
+        opened.add(session);
+        return session;
+    }
+
     private static Session openChecked(OrtRuntime ort, Path file, String sha256, SessionOptions options,
-            String input, boolean scaleInput, String output) {
+            List<String> inputs, List<String> outputs) {
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(file);
@@ -65,15 +95,8 @@ public final class ModelPack implements AutoCloseable {
             throw new ModelException(file + ": ONNX Runtime cannot load it: " + e.getMessage(), e);
         }
         try {
-            if (session.inputs().size() != (scaleInput ? 2 : 1)) {
-                throw new ModelException(file + ": expected the inputs " + (scaleInput ? input + " and scale" : input)
-                        + ", got " + session.inputs());
-            }
-            expect(file, "input", named(session, input), input, 4);
-            if (scaleInput) {
-                expect(file, "input", named(session, "scale"), "scale", 2);
-            }
-            expect(file, "output", session.outputs().size() == 1 ? session.outputs().getFirst() : null, output, 4);
+            expect(file, "inputs", session.inputs(), inputs);
+            expect(file, "outputs", session.outputs(), outputs);
             return session;
         } catch (RuntimeException e) {
             session.close();
@@ -81,15 +104,22 @@ public final class ModelPack implements AutoCloseable {
         }
     }
 
-    private static TensorInfo named(Session session, String name) {
-        return session.inputs().stream().filter(i -> i.name().equals(name)).findFirst().orElse(null);
+    /** The graph's tensors are exactly {@code names}, in that order, each image-shaped one of rank 4. */
+    private static void expect(Path file, String role, List<TensorInfo> infos, List<String> names) {
+        List<String> actual = infos.stream().map(TensorInfo::name).toList();
+        boolean ranks = infos.stream().allMatch(i -> i.rank() == rank(i.name()));
+        if (!actual.equals(names) || !ranks) {
+            throw new ModelException(file + ": expected " + role + " " + names + " (rank 4, 1 for " + SCALARS
+                    + ", 2 for scale), got " + infos);
+        }
     }
 
-    private static void expect(Path file, String role, TensorInfo info, String name, int rank) {
-        if (info == null || !info.name().equals(name) || info.rank() != rank) {
-            throw new ModelException(file + ": expected an " + role + " named " + name + " of rank " + rank + ", got "
-                    + info);
-        }
+    /** The tensors of the contracts that are not images but [1]-shaped values. */
+    private static final Set<String> SCALARS = Set.of("loss", "chroma", "fidelity");
+
+    /** Images are NCHW; the arbitrary-scale family's {@code scale} is [1, 2]; the loss weights are [1]. */
+    private static int rank(String name) {
+        return name.equals("scale") ? 2 : SCALARS.contains(name) ? 1 : 4;
     }
 
     public ModelCard card() {
@@ -122,8 +152,20 @@ public final class ModelPack implements AutoCloseable {
         return up;
     }
 
+    /** The gradient graph of the LR stage, if the pack ships one. */
+    Optional<Session> lrGrad() {
+        return lrGrad;
+    }
+
+    /** The gradient graph of the HR stage, if the pack ships one. */
+    Optional<Session> hrGrad() {
+        return hrGrad;
+    }
+
     @Override
     public void close() {
+        hrGrad.ifPresent(Session::close);
+        lrGrad.ifPresent(Session::close);
         up.close();
         down.close();
     }

@@ -3,14 +3,19 @@ package dev.iris.model;
 import dev.iris.image.Resampler;
 import dev.iris.image.Rgb8Image;
 import dev.iris.ort.RunControl;
+import java.util.Optional;
+import java.util.function.DoubleConsumer;
 
 /**
  * An IRN pack (fixed x2 or x4): the learned downscale that makes an asset's LR from the original reflect-padded to a
- * multiple of the scale, and the restore that brings the original back. Runs in tiles ({@link TiledCore}).
+ * multiple of the scale, and the restore that brings the original back. Runs in tiles ({@link TiledCore}). Where the
+ * pack ships gradient graphs, its LRs can be optimised at encode time (HCD: {@link HrOptimizer}, {@link LrOptimizer}).
  */
 public final class Rescaler implements RescaleModel {
     private final ModelPack pack;
     private final TiledCore core;
+    private final Optional<LrOptimizer> optimizer;
+    private final Optional<HrOptimizer> hrOptimizer;
 
     /** Every image in one run, whatever its size: for measurements and as the reference tiles are tested against. */
     public Rescaler(ModelPack pack) {
@@ -33,6 +38,58 @@ public final class Rescaler implements RescaleModel {
         }
         this.pack = pack;
         this.core = new TiledCore(pack, tileLr, maxRunBytes, RUN_BYTES_PER_HR_PIXEL, 0);
+        var radius = pack.card().receptiveRadiusLr();
+        int margin = Math.min(LrOptimizer.MARGIN_LR, radius.orElse(0));
+        this.optimizer = pack.lrGrad().isEmpty() || radius.isEmpty() ? Optional.empty()
+                : Optional.of(new LrOptimizer(pack, Math.min(tileLr, TiledCore.largestTile(pack, maxRunBytes,
+                        LrOptimizer.GRAD_BYTES_PER_HR_PIXEL, margin)), LrOptimizer.Settings.DEFAULT));
+        this.hrOptimizer = pack.hrGrad().isEmpty() || radius.isEmpty() ? Optional.empty()
+                : Optional.of(new HrOptimizer(pack, Math.min(tileLr, TiledCore.largestTile(pack, maxRunBytes,
+                        HrOptimizer.GRAD_BYTES_PER_HR_PIXEL, margin)), HrOptimizer.Settings.DEFAULT));
+    }
+
+    /**
+     * The encode-time optimiser of this model's LRs (HCD's LR stage), when its pack ships a gradient graph (and
+     * states the architecture its tiles need); its tiles are sized to the same memory budget as this rescaler's runs.
+     */
+    public Optional<LrOptimizer> optimizer() {
+        return optimizer;
+    }
+
+    /** HCD's HR stage, when the pack ships {@code hr_grad.onnx}; tiles sized as {@link #optimizer()}'s. */
+    public Optional<HrOptimizer> hrOptimizer() {
+        return hrOptimizer;
+    }
+
+    /**
+     * How much longer the HR stage takes than the LR stage for as many iterations on the same image (about 2x,
+     * docs/HCD.md: it runs the downscaler as well, forward and back, in smaller tiles). Weighs the stages' progress.
+     */
+    private static final double HR_RUN_COST = 2.0;
+
+    /**
+     * The LR of {@code hr}, optimised as HCD does: {@code hrIterations} of the HR stage on the HR fed to the
+     * downscaler (0: none), the learned downscale of the result, then {@code lrIterations} of the LR stage on that
+     * LR (0: none), both against {@code hr}. With neither, {@link #downscale(Rgb8Image, RunControl)}.
+     *
+     * @param progress receives the fraction of the optimisation done, 0 to 1, after each run of a gradient graph
+     * @throws IllegalArgumentException if a stage is asked for that this pack cannot run
+     * @throws dev.iris.ort.OrtException if a run fails or is cancelled inside ONNX Runtime
+     * @throws java.util.concurrent.CancellationException if {@code control} was cancelled between runs
+     */
+    public Rgb8Image downscale(Rgb8Image hr, int hrIterations, int lrIterations, RunControl control,
+            DoubleConsumer progress) {
+        HrOptimizer hrStage = hrIterations == 0 ? null : hrOptimizer.orElseThrow(() ->
+                new IllegalArgumentException(pack.id() + " ships no hr_grad.onnx"));
+        LrOptimizer lrStage = lrIterations == 0 ? null : optimizer.orElseThrow(() ->
+                new IllegalArgumentException(pack.id() + " ships no lr_grad.onnx"));
+        double hrShare = hrIterations == 0 ? 0 : HR_RUN_COST * (hrIterations + 1)
+                / (HR_RUN_COST * (hrIterations + 1) + (lrIterations == 0 ? 0 : lrIterations + 1));
+        Rgb8Image source = hrStage == null ? hr
+                : hrStage.optimize(hr, hrIterations, control, f -> progress.accept(hrShare * f));
+        Rgb8Image lr = downscale(source, control);
+        return lrStage == null ? lr
+                : lrStage.optimize(hr, lr, lrIterations, control, f -> progress.accept(hrShare + (1 - hrShare) * f));
     }
 
     @Override

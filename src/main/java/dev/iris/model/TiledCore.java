@@ -5,7 +5,6 @@ import dev.iris.ort.FloatTensor;
 import dev.iris.ort.RunControl;
 import dev.iris.ort.RunResult;
 import java.lang.foreign.Arena;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,20 +36,6 @@ final class TiledCore {
     }
 
     /**
-     * A tile in LR pixels: it keeps {@code [tx, tx + keepW) x [ty, ty + keepH)} and is run over
-     * {@code [x0, x1) x [y0, y1)}, the same grown by the margin and clipped to the image.
-     */
-    record Tile(int tx, int ty, int keepW, int keepH, int x0, int y0, int x1, int y1) {
-        int width() {
-            return x1 - x0;
-        }
-
-        int height() {
-            return y1 - y0;
-        }
-    }
-
-    /**
      * @param tileLr      largest LR side run in one go
      * @param maxRunBytes native memory one run may hold: tiles shrink below {@code tileLr} until a tile with its
      *                    margins fits at {@code runBytesPerHrPixel} (never below {@value #MIN_TILE_LR}: a smaller
@@ -70,23 +55,32 @@ final class TiledCore {
     }
 
     private int largestTileWithin(long maxRunBytes, long runBytesPerHrPixel) {
-        if (maxRunBytes == Long.MAX_VALUE) {
-            return Integer.MAX_VALUE; // no budget: whole-image runs
-        }
-        if (margin < 0) {
+        if (margin < 0 && maxRunBytes != Long.MAX_VALUE) {
             System.getLogger(TiledCore.class.getName()).log(System.Logger.Level.WARNING, "model {0} states no "
                     + "architecture, so it cannot be tiled: every image runs whole, whatever the memory budget",
                     pack.id());
+        }
+        return margin < 0 ? Integer.MAX_VALUE : largestTile(pack, maxRunBytes, runBytesPerHrPixel, margin);
+    }
+
+    /**
+     * The largest tile side whose run, {@code margin} LR pixels on each side included, stays within
+     * {@code maxRunBytes} at {@code bytesPerHrPixel} ({@code Long.MAX_VALUE}: no budget, whole-image runs); never
+     * below {@value #MIN_TILE_LR}, with a warning when even that is over budget.
+     */
+    static int largestTile(ModelPack pack, long maxRunBytes, long bytesPerHrPixel, int margin) {
+        if (maxRunBytes == Long.MAX_VALUE) {
             return Integer.MAX_VALUE;
         }
-        long hrSide = (long) Math.sqrt((double) maxRunBytes / runBytesPerHrPixel);
+        int scale = pack.card().scale();
+        long hrSide = (long) Math.sqrt((double) maxRunBytes / bytesPerHrPixel);
         long tile = hrSide / scale - 2L * margin;
         if (tile < MIN_TILE_LR) {
             long hr = (long) (MIN_TILE_LR + 2 * margin) * scale;
             System.getLogger(TiledCore.class.getName()).log(System.Logger.Level.WARNING, "model {0}: a run of even "
                     + "a {1}-pixel tile needs {2} MiB, more than the {3} MiB each run may have (limits."
                     + "modelMemoryBytes / model runs): running {1}-pixel tiles over budget", pack.id(), MIN_TILE_LR,
-                    hr * hr * runBytesPerHrPixel >> 20, maxRunBytes >> 20);
+                    hr * hr * bytesPerHrPixel >> 20, maxRunBytes >> 20);
             return MIN_TILE_LR;
         }
         return (int) Math.min(Integer.MAX_VALUE, tile);
@@ -137,21 +131,9 @@ final class TiledCore {
 
     /** The tiles covering the LR whose kept part meets the window; one tile when the image fits in one. */
     private List<Tile> tiles(int lrWidth, int lrHeight, int wx0, int wy0, int wx1, int wy1) {
-        if (margin < 0 || (lrWidth <= tileLr && lrHeight <= tileLr)) {
-            return List.of(new Tile(0, 0, lrWidth, lrHeight, 0, 0, lrWidth, lrHeight));
-        }
-        List<Tile> tiles = new ArrayList<>();
-        for (int ty = 0; ty < lrHeight; ty += tileLr) {
-            for (int tx = 0; tx < lrWidth; tx += tileLr) {
-                int keepW = Math.min(tileLr, lrWidth - tx), keepH = Math.min(tileLr, lrHeight - ty);
-                if (tx + keepW <= wx0 || tx >= wx1 || ty + keepH <= wy0 || ty >= wy1) {
-                    continue;
-                }
-                tiles.add(new Tile(tx, ty, keepW, keepH, Math.max(0, tx - margin), Math.max(0, ty - margin),
-                        Math.min(lrWidth, tx + keepW + margin), Math.min(lrHeight, ty + keepH + margin)));
-            }
-        }
-        return tiles;
+        return Tile.grid(lrWidth, lrHeight, margin < 0 ? Integer.MAX_VALUE : tileLr, Math.max(0, margin)).stream()
+                .filter(t -> t.tx() + t.keepW() > wx0 && t.tx() < wx1 && t.ty() + t.keepH() > wy0 && t.ty() < wy1)
+                .toList();
     }
 
     private static Map<String, FloatTensor> inputs(String name, Rgb8Image image, float[] conditioning, Arena arena) {

@@ -22,20 +22,27 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.stream.Stream;
 
 /**
- * {@code iris <command>}: {@code serve} starts the server; {@code ingest <file|dir> --scale 2|4 [--model id]}
- * makes assets from images; {@code migrate} re-encodes the store's LRs into the configured codec. Options {@code --key=value} override {@code conf/iris.properties}.
+ * {@code iris <command>}: {@code serve} starts the server; {@code ingest <file|dir> --scale 2|4 [--model id]
+ * [--optimize[=N]] [--optimize-hr=N]} makes assets from images; {@code migrate} re-encodes the store's LRs into the configured codec.
+ * Options {@code --key=value} override {@code conf/iris.properties}.
  */
 public final class Main {
     private static final String USAGE = """
             usage: iris <command> [options]
               serve                                   start the server (http://localhost:8080/ by default)
-              ingest <file|dir> [--scale S|SX,SY | --lr-width W] [--model id]
-                                               store images as invertible-LR assets (scale 1.1 to 4 per
-                                               axis; x2 and x4 by the dedicated models, others by the
-                                               arbitrary-scale one; --lr-width: the LR's width)
+              ingest <file|dir> [--scale S|SX,SY | --lr-width W] [--model id] [--optimize[=N]] [--optimize-hr=N]
+                                                      store images as invertible-LR assets (scale 1.1 to 4 per
+                                                      axis; x2 and x4 by the dedicated models, others by the
+                                                      arbitrary-scale one; --lr-width: the LR's width);
+                                                      --optimize optimises each LR for the restore
+                                                      (ingest.optimizeIterations iterations, or N; slower ingest,
+                                                      same serving; x2/x4 models); --optimize-hr first optimises
+                                                      the HR fed to the downscaler N iterations
+                                                      (ingest.optimizeHrIterations)
               migrate                                 re-encode every stored LR into assets.lrCodec (webp),
                                                       pixel-identical, asset by asset; safe while serving
               help                                    this text
@@ -63,7 +70,9 @@ public final class Main {
         List<String> positional = new ArrayList<>();
         Map<String, String> options = new LinkedHashMap<>();
         for (String arg : args) {
-            if (arg.startsWith("--") && arg.contains("=")) {
+            if (arg.equals("--optimize")) { // a bare flag: the configured iterations
+                options.put("optimize", "");
+            } else if (arg.startsWith("--") && arg.contains("=")) {
                 options.put(arg.substring(2, arg.indexOf('=')), arg.substring(arg.indexOf('=') + 1));
             } else {
                 positional.add(arg);
@@ -85,6 +94,8 @@ public final class Main {
                 Optional<String> scale = Optional.ofNullable(options.remove("scale"));
                 Optional<String> lrWidth = Optional.ofNullable(options.remove("lr-width"));
                 Optional<String> model = Optional.ofNullable(options.remove("model"));
+                Optional<String> optimize = Optional.ofNullable(options.remove("optimize"));
+                Optional<String> optimizeHr = Optional.ofNullable(options.remove("optimize-hr"));
                 LrTarget target;
                 try {
                     target = LrTarget.parse(scale, lrWidth);
@@ -92,7 +103,7 @@ public final class Main {
                     System.err.println("iris: " + (lrWidth.isPresent() ? "--lr-width: " : "--scale: ") + e.getMessage());
                     yield 2;
                 }
-                yield ingest(load(configFile, options, base), positional, target, model);
+                yield ingest(load(configFile, options, base), positional, target, model, optimize, optimizeHr);
             }
             case "migrate" -> {
                 IrisConfig config = load(configFile, options, base);
@@ -137,9 +148,24 @@ public final class Main {
         }
     }
 
-    private static int ingest(IrisConfig config, List<String> paths, LrTarget target, Optional<String> model) {
+    private static int ingest(IrisConfig config, List<String> paths, LrTarget target, Optional<String> model,
+            Optional<String> optimizeText, Optional<String> optimizeHrText) {
         if (paths.isEmpty()) {
             System.err.print("iris: ingest needs a file or directory\n" + USAGE);
+            return 2;
+        }
+        int optimize;
+        try {
+            optimize = optimizeText.map(t -> Ingester.parseOptimize(t, config.ingest().optimizeIterations())).orElse(0);
+        } catch (IngestException e) {
+            System.err.println("iris: --optimize: " + e.getMessage());
+            return 2;
+        }
+        OptionalInt optimizeHr;
+        try {
+            optimizeHr = optimizeHrText.map(t -> OptionalInt.of(Ingester.parseOptimizeHr(t))).orElse(OptionalInt.empty());
+        } catch (IngestException e) {
+            System.err.println("iris: --optimize-hr: " + e.getMessage());
             return 2;
         }
         try (IrisApp app = IrisApp.start(config)) {
@@ -147,10 +173,12 @@ public final class Main {
             int failures = 0;
             for (Path file : files(paths)) {
                 try {
-                    AssetMeta meta = app.ingestFile(file, target, model);
-                    System.out.printf(Locale.ROOT, "%s -> %s (%dx%d, LR %dx%d, x%s %s, round trip %.2f dB)%n",
+                    AssetMeta meta = app.ingestFile(file, target, model, optimize, optimizeHr);
+                    System.out.printf(Locale.ROOT, "%s -> %s (%dx%d, LR %dx%d, x%s %s%s, round trip %.2f dB)%n",
                             file, meta.name(), meta.width(), meta.height(), meta.lrWidth(), meta.lrHeight(),
-                            meta.scale(), meta.modelId(), meta.roundTripPsnrY());
+                            meta.scale(), meta.modelId(), meta.optimizeIterations() > 0
+                                    ? ", optimised " + meta.optimizeIterations() + " iterations" : "",
+                            meta.roundTripPsnrY());
                 } catch (RuntimeException e) { // one bad file must not stop the rest
                     failures++;
                     System.err.println(file + ": " + e.getMessage());

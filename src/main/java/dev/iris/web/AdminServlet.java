@@ -21,13 +21,14 @@ import java.security.MessageDigest;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.time.Duration;
 
 /**
  * iris's own endpoints under {@code /iris/}: {@code GET health}, {@code GET metrics} and
  * {@code GET baseline/{name}.png} (open), and
- * {@code PUT assets/{name}?scale=2|4[&model=id]}, {@code GET assets}, {@code GET assets/{name}},
+ * {@code PUT assets/{name}?scale=2|4[&model=id][&optimize=true|false|N][&optimizeHr=N]}, {@code GET assets}, {@code GET assets/{name}},
  * {@code GET jobs/{id}} (bearer token). A PUT answers 201/200 with the metadata when its ingest job finishes within
  * the request time limit, else 202 with the job's URL to poll.
  * Thread-safe.
@@ -118,11 +119,17 @@ public final class AdminServlet extends HttpServlet {
                 "ingest is unavailable: no model is loaded", Duration.ofSeconds(60), null));
         LrTarget target = LrTarget.parse(Optional.ofNullable(request.getParameter("scale")),
                 Optional.ofNullable(request.getParameter("lrWidth")));
+        int optimize = Optional.ofNullable(request.getParameter("optimize"))
+                .map(text -> Ingester.parseOptimize(text, services.config().ingest().optimizeIterations()))
+                .orElse(0);
+        OptionalInt optimizeHr = Optional.ofNullable(request.getParameter("optimizeHr"))
+                .map(text -> OptionalInt.of(Ingester.parseOptimizeHr(text))).orElse(OptionalInt.empty());
         if (body.length == 0) {
             throw new IrisError.BadRequest("empty body: send the image file as the request body");
         }
         IngestJobs.Job job = jobs.submit(
-                new Ingester.Request(name, body, target, Optional.ofNullable(request.getParameter("model"))));
+                new Ingester.Request(name, body, target, Optional.ofNullable(request.getParameter("model")), optimize,
+                        optimizeHr));
         Optional<AssetMeta> meta = Futures.within(job.result(), services.config().limits().requestTimeout(),
                 "ingest of " + name);
         if (meta.isEmpty()) { // still running: the client polls the job instead of holding the connection
@@ -155,6 +162,9 @@ public final class AdminServlet extends HttpServlet {
         CompletableFuture<AssetMeta> result = job.result();
         if (!result.isDone()) {
             out.put("state", "running");
+            if (job.progress().fraction() > 0) {
+                out.put("optimizeProgress", Math.floor(job.progress().fraction() * 100) / 100); // of the optimisation, both stages
+            }
         } else if (result.isCompletedExceptionally()) {
             Problem problem = jobProblems.get(job.id(), id -> ErrorResponses.toProblem(result.exceptionNow()));
             out.put("state", "failed");
@@ -219,6 +229,8 @@ public final class AdminServlet extends HttpServlet {
         // null: the metadata predates byte counts (or, for sourceBytes, was migrated from such metadata)
         out.put("storedBytes", meta.storedBytes().isPresent() ? meta.storedBytes().getAsLong() : null);
         out.put("sourceBytes", meta.sourceBytes().isPresent() ? meta.sourceBytes().getAsLong() : null);
+        out.put("optimizeIterations", meta.optimizeIterations());
+        out.put("optimizeHrIterations", meta.optimizeHrIterations());
         return out;
     }
 

@@ -38,12 +38,16 @@ public final class Main {
               first-request [--sizes 1,3,12] [--out docs/BENCHMARKS.md]
                                                       w=1600 after an HTTP ingest, after a restart, provisional;
                                                       vipsthumbnail and nginx image_filter when installed
+              hcd <dir> [--scale 2|4] [--iterations 0,5,10,15,20] [--hr-iterations 0,10] [--out docs/hcd-x2.md]
+                                                      encode-time optimisation (HCD): gain, time, LR fidelity;
+                                                      each LR count after each HR-stage count (default 0)
               help                                    this text (also --help after any command)
             options: --config=FILE (default conf/iris.properties), --<key>=<value> for any key in it
             """;
     /** Options that may also be given as two words, {@code --scale 2}. */
     private static final List<String> TWO_WORD = List.of("--scale", "--model", "--out", "--seconds", "--runs",
-            "--windows", "--rss-budget-mb", "--soak-seconds", "--threads", "--side", "--sizes", "--variants");
+            "--windows", "--rss-budget-mb", "--soak-seconds", "--threads", "--side", "--sizes", "--variants",
+            "--iterations", "--hr-iterations");
 
     private Main() {}
 
@@ -121,6 +125,29 @@ public final class Main {
                 yield BenchCommand.run(configFile, options, base, out, Double.parseDouble(secondsText),
                         Integer.parseInt(runsText), "./iris " + String.join(" ", args));
             }
+            case "hcd" -> {
+                int scale;
+                try {
+                    scale = fixedScale(Optional.ofNullable(options.remove("scale")).orElse("2"));
+                } catch (IngestException e) {
+                    System.err.println("iris: --scale: " + e.getMessage());
+                    yield 2;
+                }
+                String counts = Optional.ofNullable(options.remove("iterations")).orElse("0,5,10,15,20");
+                if (!counts.matches("0(,[1-9][0-9]{0,2})*")) {
+                    System.err.println("iris: hcd needs --iterations 0,N,... (0 first: the plain LR), got " + counts);
+                    yield 2;
+                }
+                String hrCounts = Optional.ofNullable(options.remove("hr-iterations")).orElse("0");
+                if (!hrCounts.matches("(0|[1-9][0-9]{0,2})(,(0|[1-9][0-9]{0,2}))*")) {
+                    System.err.println("iris: hcd needs --hr-iterations N,... (HR-stage counts), got " + hrCounts);
+                    yield 2;
+                }
+                Path out = base.resolve(Optional.ofNullable(options.remove("out")).orElse("docs/hcd-x" + scale + ".md"));
+                yield HcdCommand.run(ConfigLoader.load(Optional.of(configFile), options, base), positional, scale,
+                        java.util.Arrays.stream(counts.split(",")).map(Integer::parseInt).toList(),
+                        java.util.Arrays.stream(hrCounts.split(",")).map(Integer::parseInt).toList(), out);
+            }
             case "webp-effort" -> {
                 Path out = base.resolve(Optional.ofNullable(options.remove("out")).orElse("docs/WEBP-EFFORT.md"));
                 String runs = Optional.ofNullable(options.remove("runs")).orElse("3");
@@ -171,11 +198,11 @@ public final class Main {
         };
     }
 
-    /** eval measures the fixed-scale models: x2 or x4. */
+    /** eval and hcd measure the fixed-scale models: x2 or x4. */
     private static int fixedScale(String text) {
         int scale = LrTarget.parseScale(text).scale().integer();
         if (scale != 2 && scale != 4) {
-            throw new IngestException("eval measures the fixed-scale models: expected 2 or 4, got " + text);
+            throw new IngestException("this measures the fixed-scale models: expected 2 or 4, got " + text);
         }
         return scale;
     }

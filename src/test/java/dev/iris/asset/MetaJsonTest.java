@@ -24,6 +24,31 @@ class MetaJsonTest {
     }
 
     @Test
+    void optimizeIterations_roundTrip_andArePlainWhenAbsent() throws IOException {
+        AssetMeta optimised = new AssetMeta("cat", "0123456789abcdef", "png", 13, 10, 7, 5, Scale.uniform(2), "model",
+                "abc123", "def456", false, Instant.parse("2026-11-23T12:00:00Z"), 40.5, OptionalLong.empty(),
+                OptionalLong.empty(), 12, 0);
+        assertEquals(optimised, MetaJson.read(MetaJson.write(optimised)));
+        AssetMeta plain = new AssetMeta("cat", "0123456789abcdef", "png", 13, 10, 7, 5, 2, "model", "abc123",
+                "def456", false, Instant.parse("2026-11-23T12:00:00Z"), 40.5);
+        String written = new String(MetaJson.write(plain), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(-1, written.indexOf("optimizeIterations"), "plain metadata is written as before: " + written);
+        assertEquals(0, MetaJson.read(MetaJson.write(plain)).optimizeIterations());
+        assertEquals(-1, written.indexOf("optimizeHrIterations"), written);
+        assertEquals(0, MetaJson.read(MetaJson.write(plain)).optimizeHrIterations());
+    }
+
+    @Test
+    void optimizeHrIterations_roundTrip() throws IOException {
+        AssetMeta both = new AssetMeta("cat", "0123456789abcdef", "png", 13, 10, 7, 5, Scale.uniform(2), "model",
+                "abc123", "def456", false, Instant.parse("2026-11-23T12:00:00Z"), 40.5, OptionalLong.empty(),
+                OptionalLong.empty(), 12, 7);
+        AssetMeta read = MetaJson.read(MetaJson.write(both));
+        assertEquals(both, read);
+        assertEquals(7, read.optimizeHrIterations());
+    }
+
+    @Test
     void write_thenRead_roundTripsTheByteCounts() throws IOException {
         AssetMeta meta = new AssetMeta("cat", "0123456789abcdef", "webp", 13, 10, 7, 5, Scale.uniform(2), "model", "abc123",
                 "def456", true, Instant.parse("2026-11-23T12:00:00Z"), 40.5, OptionalLong.of(1234),

@@ -32,7 +32,7 @@ class MainTest {
     @Test
     void eval_badScale_exits2() throws Exception {
         String err = captured(true, () -> assertEquals(2, Main.run(new String[] {"eval", "models/eval", "--scale=3"})));
-        assertEquals("iris: --scale: eval measures the fixed-scale models: expected 2 or 4, got 3\n", err);
+        assertEquals("iris: --scale: this measures the fixed-scale models: expected 2 or 4, got 3\n", err);
     }
 
     @Test

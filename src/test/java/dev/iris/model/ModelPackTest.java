@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.iris.hash.Sha256;
 import dev.iris.image.Quality;
 import dev.iris.image.Rgb8Image;
@@ -137,18 +139,105 @@ class ModelPackTest {
     }
 
     @Test
+    void open_gradientGraphShaMismatch_namesTheFile(@TempDir Path tmp) throws IOException {
+        Path pack = copyFirstPack(tmp);
+        byte[] grad = Files.readAllBytes(pack.resolve("lr_grad.onnx"));
+        grad[grad.length - 1] ^= 1;
+        Files.write(pack.resolve("lr_grad.onnx"), grad);
+        var e = assertThrows(ModelException.class, () -> ModelPack.open(ORT, pack, SessionOptions.defaults()));
+        assertTrue(e.getMessage().startsWith(pack.resolve("lr_grad.onnx") + ": sha256 is "), e.getMessage());
+    }
+
+    @Test
+    void open_gradientGraphOfAnotherUpOnnx_isRefused(@TempDir Path tmp) throws IOException {
+        Path pack = copyFirstPack(tmp);
+        String card = Files.readString(pack.resolve("model.json"));
+        Files.writeString(pack.resolve("model.json"), card.replaceFirst("(\"up_sha256\": \")[0-9a-f]+", "$1" + "0".repeat(64)));
+        var e = assertThrows(ModelException.class, () -> ModelPack.open(ORT, pack, SessionOptions.defaults()));
+        assertTrue(e.getMessage().startsWith(pack.resolve("model.json") + ": field onnx.lr_grad.up_sha256 is 0000"),
+                e.getMessage());
+        assertTrue(e.getMessage().endsWith("lr_grad.onnx was made from another up.onnx (re-run "
+                + "models.train.export_grad)"), e.getMessage());
+    }
+
+    @Test
+    void open_gradientGraphListedButMissing_namesIt(@TempDir Path tmp) throws IOException {
+        Path pack = copyFirstPack(tmp);
+        Files.delete(pack.resolve("lr_grad.onnx"));
+        var e = assertThrows(ModelException.class, () -> ModelPack.open(ORT, pack, SessionOptions.defaults()));
+        assertTrue(e.getMessage().startsWith(pack.resolve("lr_grad.onnx") + ": cannot read model file"),
+                e.getMessage());
+    }
+
+    @Test
+    void open_gradientGraphWithTheWrongInputs_isRefused(@TempDir Path tmp) throws IOException {
+        Path pack = copyFirstPack(tmp);
+        Files.copy(pack.resolve("up.onnx"), pack.resolve("lr_grad.onnx"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.writeString(pack.resolve("model.json"), Files.readString(pack.resolve("model.json")).replaceFirst(
+                "(\"lr_grad\": \\{[^}]*?\"sha256\": \")[0-9a-f]+", "$1" + Sha256.hex(Files.readAllBytes(
+                        pack.resolve("lr_grad.onnx")))));
+        var e = assertThrows(ModelException.class, () -> ModelPack.open(ORT, pack, SessionOptions.defaults()));
+        assertTrue(e.getMessage().startsWith(pack.resolve("lr_grad.onnx") + ": expected inputs [lr, hr, lr_ref, mask, "
+                + "chroma, fidelity]"), e.getMessage());
+    }
+
+    @Test
+    void open_hrGradientGraphOfAnotherDownOnnx_isRefused(@TempDir Path tmp) throws IOException {
+        Path pack = copyFirstPack(tmp);
+        String card = Files.readString(pack.resolve("model.json"));
+        Files.writeString(pack.resolve("model.json"), card.replaceFirst("(\"down_sha256\": \")[0-9a-f]+",
+                "$1" + "0".repeat(64)));
+        var e = assertThrows(ModelException.class, () -> ModelPack.open(ORT, pack, SessionOptions.defaults()));
+        assertTrue(e.getMessage().startsWith(pack.resolve("model.json") + ": field onnx.hr_grad.down_sha256 is 0000"),
+                e.getMessage());
+        assertTrue(e.getMessage().endsWith("hr_grad.onnx was made from another down.onnx (re-run "
+                + "models.train.export_grad)"), e.getMessage());
+    }
+
+    @Test
+    void open_hrGradientGraphShaMismatch_namesTheFile(@TempDir Path tmp) throws IOException {
+        Path pack = copyFirstPack(tmp);
+        byte[] grad = Files.readAllBytes(pack.resolve("hr_grad.onnx"));
+        grad[grad.length - 1] ^= 1;
+        Files.write(pack.resolve("hr_grad.onnx"), grad);
+        var e = assertThrows(ModelException.class, () -> ModelPack.open(ORT, pack, SessionOptions.defaults()));
+        assertTrue(e.getMessage().startsWith(pack.resolve("hr_grad.onnx") + ": sha256 is "), e.getMessage());
+    }
+
+    @Test
+    void open_withoutHrGradientGraph_optimisesTheLrStageOnly(@TempDir Path tmp) throws IOException {
+        Path pack = copyFirstPack(tmp);
+        var json = new ObjectMapper();
+        var card = (ObjectNode) json.readTree(pack.resolve("model.json").toFile());
+        ((ObjectNode) card.get("onnx")).remove("hr_grad");
+        Files.write(pack.resolve("model.json"), json.writeValueAsBytes(card));
+        Files.delete(pack.resolve("hr_grad.onnx"));
+        try (ModelPack opened = ModelPack.open(ORT, pack, SessionOptions.defaults())) {
+            Rescaler rescaler = new Rescaler(opened);
+            assertTrue(rescaler.optimizer().isPresent());
+            assertTrue(rescaler.hrOptimizer().isEmpty());
+            Rgb8Image image = gradient(24, 16);
+            assertEquals(image.width() / opened.scale(), rescaler.downscale(image, 0, 1, null, f -> {}).width());
+            var e = assertThrows(IllegalArgumentException.class, () -> rescaler.downscale(image, 1, 1, null, f -> {}));
+            assertEquals(opened.id() + " ships no hr_grad.onnx", e.getMessage());
+        }
+    }
+
+    @Test
     void registry_emptyDirectory_saysSo(@TempDir Path tmp) {
         var e = assertThrows(ModelException.class, () -> ModelRegistry.load(ORT, tmp, SessionOptions.defaults()));
         assertEquals(tmp + ": no model packs (subdirectories with a model.json)", e.getMessage());
     }
 
+    /** A copy of the first shipped pack with gradient graphs (an IRN pack: the arbitrary-scale one has none). */
     private static Path copyFirstPack(Path tmp) throws IOException {
         Path source;
         try (Stream<Path> dirs = Files.list(MODELS)) {
-            source = dirs.filter(d -> Files.isRegularFile(d.resolve("model.json"))).sorted().findFirst().orElseThrow();
+            source = dirs.filter(d -> Files.isRegularFile(d.resolve("model.json"))
+                    && Files.isRegularFile(d.resolve("lr_grad.onnx"))).sorted().findFirst().orElseThrow();
         }
         Path target = Files.createDirectories(tmp.resolve(source.getFileName()));
-        for (String file : new String[] {"model.json", "down.onnx", "up.onnx"}) {
+        for (String file : new String[] {"model.json", "down.onnx", "up.onnx", "lr_grad.onnx", "hr_grad.onnx"}) {
             Files.copy(source.resolve(file), target.resolve(file));
         }
         return target;

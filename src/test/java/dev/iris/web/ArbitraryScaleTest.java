@@ -128,7 +128,8 @@ class ArbitraryScaleTest {
         "lrWidth=0; lrWidth must be a positive number of pixels, got 0",
         "lrWidth=20; an LR 20 wide means a scale of 12.8 for an image 256 wide, outside [1.1, 4]",
         "scale=2&lrWidth=100; give a scale or an LR width, not both",
-        "scale=2.5&model=irn-x2-small; model irn-x2-small makes scale 2, not 2.5"})
+        "scale=2.5&model=irn-x2-small; model irn-x2-small makes scale 2, not 2.5",
+        "scale=2.5&optimize=true; model iarn-small cannot optimise: it ships no gradient graph (lr_grad.onnx)"})
     void put_badScales_are400WithOneLine_andStoreNothing(String query, String reason) throws Exception {
         List<String> before = files();
         HttpResponse<byte[]> response = iris.put("/iris/assets/bad?" + query, IrisTestServer.fixture("photo.png"),
