@@ -39,7 +39,8 @@ def load_net(run=None, from_irn=None):
     net = iarn.IARN(cfg["blocks"], cfg["gc"])
     net.load_state_dict(ck["model"], strict=True)
     rec = {"iterations": ck["step"], "run": f"models/train/runs/{run}",
-           "init_from": f"models/train/runs/{cfg['init_from']} (IRN x4, scale-map weights at zero)",
+           "init_from": f"models/train/runs/{cfg['init_from']} step {cfg.get('init_from_step')}"
+                        + (" (iarn)" if cfg.get("init_from_family") == "iarn" else " (IRN x4, scale-map weights at zero)"),
            "batch": cfg["batch"], "lr_patch": cfg["lr_patch"],
            "optimizer": f"Adam lr {cfg['lr']} betas (0.9,0.999) wd {cfg['weight_decay']} clip {cfg['clip']}",
            "schedule": f"cosine over {cfg['total_steps']} steps, warm-up {cfg['warmup']}",
