@@ -63,6 +63,17 @@ def load_images(d, crop):
     return out
 
 
+def _finite(value):
+    """value with every non-finite float replaced by None (JSON null)."""
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_finite(v) for v in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--pack", action="append", default=[], help="models/<id> of family iarn (repeatable)")
@@ -72,6 +83,8 @@ def main():
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--out", default=os.path.join(ROOT, "docs", "eval", "iarn-scales"))
     ap.add_argument("--command", default=None, help="command line to record in the table")
+    ap.add_argument("--write-card", action="store_true",
+                    help="store each pack's rows (and the baselines') as `metrics` in its model.json")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     x2 = sessions(os.path.join(ROOT, "models", "irn-x2-small"), ["down.onnx", "up.onnx"])
@@ -167,6 +180,18 @@ def main():
     lines.append("")
     with open(a.out + ".md", "w") as f:
         f.write("\n".join(lines))
+    if a.write_card:
+        for (label, _, card), path in zip(packs, a.pack):
+            base = {"bicubic_bicubic": summary["bicubic→bicubic"],
+                    "no_training_baseline": summary["no-training baseline (r0)"],
+                    "nearest_irn_bicubic": summary["nearest IRN + bicubic"]}
+            card["metrics"] = {"source": os.path.relpath(a.out, ROOT) + ".md", "command": cmd,
+                               "images": [n for n, _ in images], "crop": a.crop,
+                               "psnr_y_border": "ceil(max(s_x, s_y))", "scales_xy_keys": "s_x,s_y",
+                               "iarn": summary[label], **base}
+            with open(os.path.join(path, "model.json"), "w") as f:
+                # strict JSON (the server's parser rejects Infinity): a bicubic LR against itself has no finite PSNR
+                json.dump(_finite(card), f, indent=1, allow_nan=False)
     print("\n".join(lines[:12 + 3 * len(methods) + 10]))
     print(f"wrote {a.out}.md/.json in {time.time() - t0:.0f} s")
 

@@ -39,7 +39,8 @@ def load_net(run=None, from_irn=None):
     net = iarn.IARN(cfg["blocks"], cfg["gc"])
     net.load_state_dict(ck["model"], strict=True)
     rec = {"iterations": ck["step"], "run": f"models/train/runs/{run}",
-           "init_from": f"models/train/runs/{cfg['init_from']} (IRN x4, scale-map weights at zero)",
+           "init_from": f"models/train/runs/{cfg['init_from']} step {cfg.get('init_from_step')}"
+                        + (" (iarn)" if cfg.get("init_from_family") == "iarn" else " (IRN x4, scale-map weights at zero)"),
            "batch": cfg["batch"], "lr_patch": cfg["lr_patch"],
            "optimizer": f"Adam lr {cfg['lr']} betas (0.9,0.999) wd {cfg['weight_decay']} clip {cfg['clip']}",
            "schedule": f"cosine over {cfg['total_steps']} steps, warm-up {cfg['warmup']}",
@@ -98,11 +99,11 @@ def main():
         "onnx": {
             "opset": iarn_export.OPSET,
             "down": {"file": "down.onnx", "sha256": export.sha256(os.path.join(out_dir, "down.onnx")),
-                     "inputs": ["hr", "scale"], "output": "lr",
-                     "input": iarn_export.DOWN_INPUT, "output_desc": iarn_export.DOWN_OUTPUT},
+                     "input_names": ["hr", "scale"], "output_name": "lr",
+                     "input": iarn_export.DOWN_INPUT, "output": iarn_export.DOWN_OUTPUT},
             "up": {"file": "up.onnx", "sha256": export.sha256(os.path.join(out_dir, "up.onnx")),
-                   "inputs": ["lr", "scale"], "output": "hr",
-                   "input": iarn_export.UP_INPUT, "output_desc": iarn_export.UP_OUTPUT},
+                   "input_names": ["lr", "scale"], "output_name": "hr",
+                   "input": iarn_export.UP_INPUT, "output": iarn_export.UP_OUTPUT},
             "scale": "float32 [1,2] = (s_y, s_x) = (H/h, W/w): HR height over LR height, HR width over LR width",
             "python_graph_check": checks,
         },

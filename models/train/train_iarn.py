@@ -88,7 +88,8 @@ def validate(net, crops):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--run", required=True)
-    ap.add_argument("--init-from", default="irn-x4-r3", help="IRN x4 run whose last.pt seeds the net")
+    ap.add_argument("--init-from", default="irn-x4-r3",
+                    help="run whose last.pt seeds the net: an IRN x4 run (scale maps start at zero) or an iarn run")
     ap.add_argument("--model-id", default="iarn-small")
     ap.add_argument("--batch", type=int, default=4)
     ap.add_argument("--lr-patch", type=int, default=24, help="LR patch side; the core is 4x that")
@@ -132,13 +133,18 @@ def main():
     else:
         src = torch.load(os.path.join(HERE, "runs", cfg["init_from"], "last.pt"), map_location="cpu",
                          weights_only=False)
-        assert src["config"]["scale"] == 4
         cfg["blocks"], cfg["gc"] = list(src["config"]["blocks"]), src["config"]["gc"]
         cfg["init_from_step"] = src["step"]
-        net = iarn.from_irn(src["model"], cfg["blocks"], cfg["gc"])
+        if src["config"].get("family") == "iarn":  # continue from an earlier iarn run's weights
+            net = iarn.IARN(cfg["blocks"], cfg["gc"])
+            net.load_state_dict(src["model"], strict=True)
+            cfg["init_from_family"] = "iarn"
+        else:
+            assert src["config"]["scale"] == 4, "the core is an IRN x4"
+            net = iarn.from_irn(src["model"], cfg["blocks"], cfg["gc"])
         with open(os.path.join(run_dir, "config.json"), "w") as f:
             json.dump(cfg, f, indent=1)
-        print(f"initialised from {cfg['init_from']} at its step {src['step']} (scale maps at zero)", flush=True)
+        print(f"initialised from {cfg['init_from']} at its step {src['step']}", flush=True)
     opt = torch.optim.Adam(net.parameters(), lr=cfg["lr"], betas=(0.9, 0.999), weight_decay=cfg["weight_decay"])
     sched = make_scheduler(opt, cfg)
     step = 0
