@@ -11,6 +11,7 @@ from it and the architecture/optimisation settings stored there win over the com
 """
 import argparse
 import glob
+import io
 import json
 import math
 import os
@@ -23,7 +24,7 @@ import torch
 import torch.nn.functional as F
 from PIL import Image
 
-from . import irn, metrics
+from . import irn, jpeg_sim, metrics
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -33,6 +34,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 #   x4: LR has 3HW/16, z 45HW/16, HR 3HW   -> fit 1, rec 1, ce 0.9375
 LOSS_W = {2: dict(fit=1.0, rec=1.0, ce=0.75), 4: dict(fit=1.0, rec=1.0, ce=0.9375)}
 TUNABLE = {"threads", "max_steps", "ckpt_every", "val_every", "log_every"}
+# Options added after older runs were made: absent from their stored config, which means the default.
+LATER = {"codec": None, "codec_quality": [50, 95], "card_quality": 80, "quant": ["st", "noise"], "fit_weight": None}
 
 
 def bicubic_down(hr, s):
@@ -71,10 +74,33 @@ def bicubic_baseline_psnr(crops, s):
     return float(np.mean(vals))
 
 
+def real_jpeg(lr8, quality):
+    """An 8-bit LR [1, 3, h, w] in [0, 1] through Pillow's libjpeg (4:2:0) and back."""
+    u8 = (lr8 * 255).round().byte()[0].permute(1, 2, 0).numpy()
+    buf = io.BytesIO()
+    Image.fromarray(u8).save(buf, "JPEG", quality=int(quality), subsampling=2)
+    dec = np.array(Image.open(io.BytesIO(buf.getvalue())).convert("RGB"))
+    return torch.from_numpy(dec).permute(2, 0, 1)[None].float() / 255.0
+
+
+def codec_pass(lr8, cfg, rng):
+    """The stored LR as the restore will see it: unchanged for a lossless model; for a compression-aware one,
+    through the differentiable JPEG at a quality drawn per sample from cfg["codec_quality"] ([lo, hi]), with the
+    batch split between the quantisation proxies in cfg["quant"] (see jpeg_sim)."""
+    if not cfg.get("codec"):
+        return lr8
+    lo, hi = cfg["codec_quality"]
+    qs = rng.integers(lo, hi + 1, size=lr8.shape[0]).tolist()
+    modes = cfg["quant"]
+    parts = torch.tensor_split(torch.arange(lr8.shape[0]), len(modes))
+    return torch.cat([jpeg_sim.jpeg(lr8[p], [qs[i] for i in p.tolist()], m) for p, m in zip(parts, modes)])
+
+
 @torch.backends.nnpack.flags(enabled=False)  # batch 1: NNPACK would warn on every conv here
 @torch.no_grad()
-def validate(net, crops, s):
-    """PSNR-Y of the z=0 restore and of the LR, in float32 as the exported graphs run."""
+def validate(net, crops, s, jpeg_quality=None):
+    """PSNR-Y of the z=0 restore and of the LR, in float32 as the exported graphs run; with `jpeg_quality`, the
+    LR goes through the real codec at that quality before the restore, as a compression-aware asset is stored."""
     bf16, irn.DenseBlock.bf16 = irn.DenseBlock.bf16, False
     net.eval()
     p_hr, p_lr = [], []
@@ -83,7 +109,8 @@ def validate(net, crops, s):
         out = net(hr)
         lr = torch.round(torch.clamp(out[:, :3], 0, 1) * 255) / 255
         z = torch.zeros_like(out[:, 3:])
-        rec = net(torch.cat((lr, z), 1), rev=True)
+        stored = lr if jpeg_quality is None else real_jpeg(lr, jpeg_quality)
+        rec = net(torch.cat((stored, z), 1), rev=True)
         rec8 = (torch.clamp(rec, 0, 1) * 255).round().byte()[0].permute(1, 2, 0).numpy()
         p_hr.append(metrics.psnr_y(c, rec8, s))
         bic = bicubic_down(hr, s).clamp(0, 1)
@@ -154,6 +181,17 @@ def main():
                          "on CPUs with AVX512-BF16); Haar and coupling arithmetic stay float32")
     ap.add_argument("--init-from", default=None,
                     help="start a new run from the weights of runs/<RUN>/last.pt (fresh optimizer)")
+    ap.add_argument("--codec", choices=["jpeg"], default=None,
+                    help="train compression-aware: the LR passes a differentiable JPEG before the restore")
+    ap.add_argument("--codec-quality", type=int, nargs=2, default=[50, 95], metavar=("LO", "HI"),
+                    help="JPEG qualities drawn uniformly per sample (--codec)")
+    ap.add_argument("--card-quality", type=int, default=80,
+                    help="the quality the model is released for and validated at (--codec)")
+    ap.add_argument("--quant", nargs="+", choices=["st", "noise", "cubic"], default=["st", "noise"],
+                    help="quantisation proxies, splitting each batch between them (--codec; see jpeg_sim)")
+    ap.add_argument("--fit-weight", type=float, default=None,
+                    help="weight of the LR's MSE against the bicubic LR (default: IRN's, see LOSS_W); a "
+                         "compression-aware run needs more, or the LR drifts to survive the codec")
     ap.add_argument("--model-id", default=None, help="id of the released model (default: --run)")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--val-size", type=int, default=320, help="centre crop of each val photo")
@@ -171,14 +209,16 @@ def main():
     ckpt_path = os.path.join(run_dir, "last.pt")
     cfg = {k: v for k, v in vars(a).items() if k not in TUNABLE and k not in ("run", "model_id")}
     cfg["blocks"] = list(a.blocks)
-    cfg["loss_weights"] = LOSS_W[a.scale]
+    cfg["loss_weights"] = dict(LOSS_W[a.scale])
+    if a.fit_weight is not None:
+        cfg["loss_weights"]["fit"] = a.fit_weight
     cfg["id"] = a.model_id or a.run
 
     ckpt = None
     if os.path.exists(ckpt_path):
         ckpt = torch.load(ckpt_path, map_location="cpu", weights_only=False)
         old = ckpt["config"]
-        diff = {k: (old.get(k), v) for k, v in cfg.items() if old.get(k) != v}
+        diff = {k: (old.get(k, LATER.get(k)), v) for k, v in cfg.items() if old.get(k, LATER.get(k)) != v}
         if diff:
             print("note: resuming with the stored config; ignoring command-line differences:",
                   diff, flush=True)
@@ -265,7 +305,7 @@ def main():
         lr_img, z = out[:, :3], out[:, 3:]
         l_fit = F.mse_loss(lr_img, bicubic_down(hr, s))
         l_z = torch.mean(z * z)
-        y = torch.cat((quantize_st(lr_img), torch.zeros_like(z)), 1)
+        y = torch.cat((codec_pass(quantize_st(lr_img), cfg, rng), torch.zeros_like(z)), 1)
         rec = net(y, rev=True)
         l_rec = F.l1_loss(rec, hr)
         loss = w["fit"] * l_fit + w["rec"] * l_rec + w["ce"] * l_z
@@ -288,7 +328,7 @@ def main():
             acc_n = 0
             t_acc = 0.0
         if step % a.val_every == 0:
-            p_hr, p_lr = validate(net, crops, s)
+            p_hr, p_lr = validate(net, crops, s, cfg["card_quality"] if cfg.get("codec") else None)
             with open(vlog_path, "a") as f:
                 f.write(f"{step}\t{p_hr:.3f}\t{bic_psnr:.3f}\t{p_lr:.3f}\t{time.time():.0f}\n")
             print(f"step {step}: val PSNR-Y {p_hr:.2f} dB (bicubic {bic_psnr:.2f}), "

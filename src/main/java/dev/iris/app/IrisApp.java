@@ -149,15 +149,23 @@ public final class IrisApp implements IrisServices, AutoCloseable {
                 .description("Restored-tier lookups and writes").register(registry);
     }
 
+    /** An asset store opened on its own, with the S3 client it may hold; closing it closes that client. */
+    public record OpenStore(AssetStore store, Optional<S3Bucket> bucket) implements AutoCloseable {
+        @Override
+        public void close() {
+            bucket.ifPresent(S3Bucket::close);
+        }
+    }
+
     /**
      * The asset store the configuration names, without models or a server: for commands that only need the store
-     * ({@code iris migrate}).
+     * ({@code iris migrate}). Close it when done.
      */
-    public static AssetStore openStore(IrisConfig config) {
+    public static OpenStore openStore(IrisConfig config) {
         IrisConfig.Assets assets = config.assets();
         Optional<S3Bucket> bucket = assets.store() == IrisConfig.Store.S3
                 ? Optional.of(openBucket(assets.s3())) : Optional.empty();
-        return openStore(config, bucket, lrCodec(config));
+        return new OpenStore(openStore(config, bucket, lrCodec(config)), bucket);
     }
 
     private static AssetStore openStore(IrisConfig config, Optional<S3Bucket> bucket, LrCodec codec) {

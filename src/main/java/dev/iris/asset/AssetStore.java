@@ -61,6 +61,13 @@ public interface AssetStore {
     AssetMeta put(AssetMeta meta, Rgb8Image lr);
 
     /**
+     * As {@link #put(AssetMeta, Rgb8Image)}, storing {@code lr} with {@code codec} instead of the store's own: the
+     * lossy codec a compression-aware model was trained for. The version then holds what {@code codec} decodes
+     * {@code lr} to, which the caller measures and restores from ({@link LrCodec#decode}).
+     */
+    AssetMeta put(AssetMeta meta, Rgb8Image lr, LrCodec codec);
+
+    /**
      * Re-encodes the current version of {@code name} with this store's codec, keeping its pixels and its version:
      * reads and decodes it, encodes and decodes the new payloads and compares every pixel (alpha included), then,
      * under the name's lock, writes them and commits the new metadata through the same compare-and-set as

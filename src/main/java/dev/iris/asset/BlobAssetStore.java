@@ -143,9 +143,13 @@ final class BlobAssetStore implements AssetStore {
 
     @Override
     public AssetMeta put(AssetMeta draft, Rgb8Image lr) {
-        String name = new AssetName(draft.name()).value();
         // PNG holds any size; the store's codec may not (WebP: no side over 16383 pixels).
-        LrCodec used = codec.fits(lr.width(), lr.height()) ? codec : LrCodec.png();
+        return put(draft, lr, codec.fits(lr.width(), lr.height()) ? codec : LrCodec.png());
+    }
+
+    @Override
+    public AssetMeta put(AssetMeta draft, Rgb8Image lr, LrCodec used) {
+        String name = new AssetName(draft.name()).value();
         EncodedLr encoded = used.encode(lr);
         String version = version(encoded, draft);
         MetaJson.Written meta = MetaJson.withStoredBytes(new AssetMeta(name, version, used.id(), draft.width(),
@@ -198,8 +202,12 @@ final class BlobAssetStore implements AssetStore {
                 return new Recoding.Superseded(name); // replaced between the two reads
             }
             long bytesBefore = size(old.get()) + read.get().bytes().length;
-            if (from == codec) {
+            if (from.equals(codec)) {
                 return new Recoding.AlreadyEncoded(before, bytesBefore);
+            }
+            if (!from.lossless()) {
+                return new Recoding.Kept(before, bytesBefore, "its LR is stored as " + from.id() + ", the lossy codec "
+                        + "its model was trained for");
             }
             if (!codec.fits(before.lrWidth(), before.lrHeight())) {
                 return new Recoding.Kept(before, bytesBefore, "its LR of " + before.lrWidth() + "x"

@@ -23,7 +23,7 @@ import java.util.function.DoubleConsumer;
 /**
  * Turns an uploaded image into an asset: decode (orientation and colour normalised), run the learned downscale
  * (optimised at encode time if asked, HCD: {@link LrOptimizer}), shrink any alpha plane conventionally, measure the
- * round trip, store, and hand the restore made to measure it to a {@link RestoreKeeper}. Thread-safe. Everything
+ * round trip (through the lossy codec a compression-aware model was trained for, which then stores it), store, and hand the restore made to measure it to a {@link RestoreKeeper}. Thread-safe. Everything
  * that can fail (bad input, unknown model, model error, a cancelled or timed-out optimisation) fails before the
  * store is touched.
  */
@@ -110,7 +110,7 @@ public final class Ingester {
             return Integer.parseInt(text);
         }
         throw new IngestException("expected true, false or an iteration count 0.." + MAX_OPTIMIZE_ITERATIONS
-                + " for optimize, got \"" + quote(text) + "\"");
+                + " for optimize, got " + IngestException.quoted(text));
     }
 
     /**
@@ -123,12 +123,8 @@ public final class Ingester {
         if (text.matches("[0-9]{1,4}") && Integer.parseInt(text) <= MAX_OPTIMIZE_ITERATIONS) {
             return Integer.parseInt(text);
         }
-        throw new IngestException("expected an iteration count 0.." + MAX_OPTIMIZE_ITERATIONS + " for optimizeHr, got \""
-                + quote(text) + "\"");
-    }
-
-    private static String quote(String text) {
-        return text.substring(0, Math.min(text.length(), 32)).replaceAll("[^ -~]|\"", "?");
+        throw new IngestException("expected an iteration count 0.." + MAX_OPTIMIZE_ITERATIONS + " for optimizeHr, got "
+                + IngestException.quoted(text));
     }
 
     /** The model an ingest runs, the LR it makes, and the encode-time optimisation it gets (HCD's two stages). */
@@ -174,11 +170,15 @@ public final class Ingester {
         Rgb8Image lr = hr.hasAlpha()
                 ? rgbLr.withAlpha(Resampler.resize(hr, rgbLr.width(), rgbLr.height(), Filter.AREA).alpha())
                 : rgbLr;
+        // A compression-aware model's version holds what its codec decodes the LR to, so that is what the round
+        // trip is measured on and the kept restore made from (the store encodes it again, to the same bytes).
+        Optional<LrCodec> trainedFor = model.pack().card().lrCodec().map(LrCodec::of);
+        Rgb8Image held = trainedFor.map(c -> c.decode(c.encode(lr), lr.width(), lr.height())).orElse(lr);
         Scale scale = model.scaleOf(hr.width(), hr.height(), lr.width(), lr.height());
         RescaleModel.Region window = measuredWindow(hr.width(), hr.height(), scale);
         boolean whole = window.width() == hr.width() && window.height() == hr.height()
                 || keeper.wantsWhole(3L * hr.width() * hr.height());
-        Rgb8Image restored = model.restore(rgbLr, hr.width(), hr.height(),
+        Rgb8Image restored = model.restore(held.withoutAlpha(), hr.width(), hr.height(),
                 whole ? RescaleModel.Region.all(hr.width(), hr.height()) : window, control);
         Rgb8Image original = hr.withoutAlpha();
         double psnr = psnrY(crop(original, window), whole ? crop(restored, window) : restored, scale);
@@ -186,10 +186,9 @@ public final class Ingester {
                 lr.height(), scale, model.pack().id(), model.pack().card().upSha256(),
                 Sha256.hex(request.source()), hr.hasAlpha(), clock.instant(), psnr, OptionalLong.empty(),
                 OptionalLong.of(request.source().length), plan.lrIterations(), plan.hrIterations());
-        AssetMeta stored = store.put(draft, lr);
-        // lr is stored losslessly, alpha and all: the pixels a reader of this version gets
+        AssetMeta stored = trainedFor.map(codec -> store.put(draft, lr, codec)).orElseGet(() -> store.put(draft, lr));
         if (whole) {
-            keep(keeper, stored, lr, restored);
+            keep(keeper, stored, held, restored); // held: the pixels a reader of this version gets, alpha and all
         }
         return stored;
     }

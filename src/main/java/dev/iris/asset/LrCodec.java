@@ -1,6 +1,7 @@
 package dev.iris.asset;
 
 import dev.iris.image.Rgb8Image;
+import dev.iris.model.ModelCard;
 import java.util.Optional;
 
 /**
@@ -8,11 +9,11 @@ import java.util.Optional;
  * are stateless and thread-safe.
  *
  * <p>Each version's metadata records the {@link #id()} of the codec that wrote it, so one store can hold versions
- * written by several codecs (PNG, lossless WebP; a model's lossy codec next) and read each with its own.
+ * written by several codecs (PNG, lossless WebP, a compression-aware model's JPEG) and read each with its own.
  * Sealed because that id is a promise about files already on disk: a codec is added here, with a test that reads
  * what it wrote, not plugged in from outside.
  */
-public sealed interface LrCodec permits PngLrCodec, WebpLrCodec {
+public sealed interface LrCodec permits PngLrCodec, WebpLrCodec, JpegLrCodec {
     /** Lossless PNG: the LR as 8-bit RGB, the alpha plane as a gray PNG beside it. What every iris so far wrote. */
     static LrCodec png() {
         return PngLrCodec.INSTANCE;
@@ -26,12 +27,20 @@ public sealed interface LrCodec permits PngLrCodec, WebpLrCodec {
         return WebpLrCodec.INSTANCE;
     }
 
+    /**
+     * The lossy codec a compression-aware model was trained for ({@code lr_codec} in its card): what its LRs are
+     * stored as, whatever the store's own codec.
+     */
+    static LrCodec of(ModelCard.LossyCodec trained) {
+        return JpegLrCodec.of(trained);
+    }
+
     /** The codec whose {@link #id()} is {@code id}, if this iris knows it. */
     static Optional<LrCodec> byId(String id) {
         return switch (id) {
             case PngLrCodec.ID -> Optional.of(PngLrCodec.INSTANCE);
             case WebpLrCodec.ID -> Optional.of(WebpLrCodec.INSTANCE);
-            default -> Optional.empty();
+            default -> Optional.ofNullable(JpegLrCodec.parse(id));
         };
     }
 
@@ -40,6 +49,14 @@ public sealed interface LrCodec permits PngLrCodec, WebpLrCodec {
 
     /** The file extension of its payloads, without the dot; part of each payload's key. */
     String extension();
+
+    /**
+     * Whether decoding gives back exactly the pixels encoded. A store's own codec is always lossless; a lossy one is
+     * used only for a model trained for it, and a version stored with it is never re-encoded.
+     */
+    default boolean lossless() {
+        return true;
+    }
 
     /** Whether this machine can encode and decode it (WebP needs libwebp's native library). */
     boolean available();

@@ -7,7 +7,7 @@ import dev.iris.image.ImageHeader;
 import dev.iris.image.Rgb8Image;
 
 /**
- * What every lossless {@link LrCodec} does the same way: decode one stored plane only after its header matched the
+ * What every {@link LrCodec} does the same way: decode one stored plane only after its header matched the
  * metadata, and carry the alpha plane as an opaque gray image. Stateless.
  */
 final class LrPlanes {
@@ -29,6 +29,18 @@ final class LrPlanes {
         }
         Rgb8Image image = Decoder.decode(bytes, new DecodeLimits((long) width * height, Math.max(width, height)));
         return image.withoutAlpha();
+    }
+
+    /**
+     * Decodes an LR stored as a {@code lrFormat} and, when there is one, its alpha plane stored as a
+     * {@code alphaFormat}, both checked against the metadata's size as {@link #decode} does.
+     */
+    static Rgb8Image decode(EncodedLr encoded, String lrFormat, String alphaFormat, int width, int height) {
+        Rgb8Image lr = decode(encoded.lr(), lrFormat, "LR", width, height);
+        if (!encoded.hasAlpha()) {
+            return lr;
+        }
+        return lr.withAlpha(firstChannel(decode(encoded.alpha(), alphaFormat, "alpha plane", width, height)));
     }
 
     /** The alpha plane as an opaque gray image, which both PNG and lossless WebP store compactly. */

@@ -64,7 +64,7 @@ public sealed interface LrTarget {
         if (parts.length > 2 || !DECIMAL.matcher(parts[0]).matches()
                 || (parts.length == 2 && !DECIMAL.matcher(parts[1]).matches())) {
             throw new IngestException("expected a scale like 2, 2.5 or 1.5,3 (horizontal, vertical), got "
-                    + quoted(text));
+                    + IngestException.quoted(text));
         }
         double x = Double.parseDouble(parts[0]);
         double y = parts.length == 2 ? Double.parseDouble(parts[1]) : x;
@@ -78,12 +78,8 @@ public sealed interface LrTarget {
     /** A positive whole number of pixels. */
     static Width parseLrWidth(String text) {
         if (!WHOLE.matcher(text).matches()) {
-            throw new IngestException("expected a whole number of pixels for lrWidth, got " + quoted(text));
+            throw new IngestException("expected a whole number of pixels for lrWidth, got " + IngestException.quoted(text));
         }
         return new Width(Integer.parseInt(text));
-    }
-
-    private static String quoted(String text) {
-        return "\"" + text.substring(0, Math.min(text.length(), 32)).replaceAll("[^ -~]|\"", "?") + "\"";
     }
 }

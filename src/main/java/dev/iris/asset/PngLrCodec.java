@@ -51,11 +51,6 @@ final class PngLrCodec implements LrCodec {
 
     @Override
     public Rgb8Image decode(EncodedLr encoded, int width, int height) {
-        Rgb8Image lr = LrPlanes.decode(encoded.lr(), "png", "LR", width, height);
-        if (!encoded.hasAlpha()) {
-            return lr;
-        }
-        return lr.withAlpha(LrPlanes.firstChannel(LrPlanes.decode(encoded.alpha(), "png", "alpha plane", width,
-                height)));
+        return LrPlanes.decode(encoded, "png", "png", width, height);
     }
 }

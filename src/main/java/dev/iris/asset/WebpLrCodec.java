@@ -82,11 +82,6 @@ final class WebpLrCodec implements LrCodec {
 
     @Override
     public Rgb8Image decode(EncodedLr encoded, int width, int height) {
-        Rgb8Image lr = LrPlanes.decode(encoded.lr(), "webp", "LR", width, height);
-        if (!encoded.hasAlpha()) {
-            return lr;
-        }
-        return lr.withAlpha(LrPlanes.firstChannel(LrPlanes.decode(encoded.alpha(), "webp", "alpha plane", width,
-                height)));
+        return LrPlanes.decode(encoded, "webp", "webp", width, height);
     }
 }

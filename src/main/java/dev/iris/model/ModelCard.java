@@ -32,9 +32,30 @@ import java.util.OptionalInt;
  *                     empty when the pack ships none (it then optimises the LR stage only); checked at load when
  *                     present, as are {@code onnx.hr_grad.down_sha256} and {@code up_sha256}, the graphs it was made
  *                     from
+ * @param lrCodec    the lossy codec the model was trained to be stored with ({@code lr_codec}): its LR is stored that
+ *                   way, and restores well only from what that codec decodes to; empty for a lossless model, whose LR
+ *                   is never stored lossily
  */
 public record ModelCard(String id, Family family, int scale, double minScale, double maxScale, String downSha256,
-        String upSha256, List<Integer> blocksPerLevel, Optional<String> lrGradSha256, Optional<String> hrGradSha256) {
+        String upSha256, List<Integer> blocksPerLevel, Optional<String> lrGradSha256, Optional<String> hrGradSha256,
+        Optional<LossyCodec> lrCodec) {
+    /**
+     * A lossy LR codec at one quality, as a compression-aware model's card names it.
+     *
+     * @param format  {@code "jpeg"}, the codec the training modelled (baseline JPEG, 4:2:0, libjpeg's tables)
+     * @param quality the libjpeg quality, 1 to 100, it was trained for and is stored at
+     */
+    public record LossyCodec(String format, int quality) {
+        public LossyCodec {
+            if (!format.equals("jpeg")) {
+                throw new IllegalArgumentException("lr_codec.format must be \"jpeg\", got \"" + format + "\"");
+            }
+            if (quality < 1 || quality > 100) {
+                throw new IllegalArgumentException("lr_codec.quality must be 1..100, got " + quality);
+            }
+        }
+    }
+
     /** The model families iris runs. */
     public enum Family {
         /** Invertible Rescaling Net at one integer scale: {@code hr -> lr} and {@code lr -> hr}. */
@@ -49,7 +70,7 @@ public record ModelCard(String id, Family family, int scale, double minScale, do
     /** An IRN card without gradient graphs. */
     public ModelCard(String id, int scale, String downSha256, String upSha256, List<Integer> blocksPerLevel) {
         this(id, Family.IRN, scale, scale, scale, downSha256, upSha256, blocksPerLevel, Optional.empty(),
-                Optional.empty());
+                Optional.empty(), Optional.empty());
     }
 
     /** Radius in pixels of one invertible block's inverse: H and G (5 convs each) on y1, then F (5 convs). */
@@ -115,7 +136,24 @@ public record ModelCard(String id, Family family, int scale, double minScale, do
         String up = text(file, onnx.path("up"), "sha256", "onnx.up.sha256");
         Optional<String> lrGrad = gradient(file, onnx, "lr_grad", Map.of("up_sha256", up));
         Optional<String> hrGrad = gradient(file, onnx, "hr_grad", Map.of("down_sha256", down, "up_sha256", up));
-        return new ModelCard(id, family, scale, min, max, down, up, blocks, lrGrad, hrGrad);
+        return new ModelCard(id, family, scale, min, max, down, up, blocks, lrGrad, hrGrad, lossyCodec(file, root));
+    }
+
+    /** The card's {@code lr_codec}, when it names a lossy one ({@code "png"} or absent: lossless). */
+    private static Optional<LossyCodec> lossyCodec(Path file, JsonNode root) {
+        JsonNode codec = root.path("lr_codec");
+        if (codec.isMissingNode() || codec.path("format").asText().equals("png")) {
+            return Optional.empty();
+        }
+        JsonNode quality = codec.path("quality");
+        try {
+            if (!quality.isInt()) {
+                throw new IllegalArgumentException("lr_codec.quality must be an integer, got " + quality);
+            }
+            return Optional.of(new LossyCodec(codec.path("format").asText(), quality.asInt()));
+        } catch (IllegalArgumentException e) {
+            throw new ModelException(file + ": " + e.getMessage(), e);
+        }
     }
 
     /**

@@ -77,10 +77,18 @@ public final class ModelRegistry implements AutoCloseable {
         return Optional.ofNullable(byId.get(id));
     }
 
-    /** The first loaded fixed-scale model (in id order) of the given scale. */
+    /**
+     * The first loaded lossless fixed-scale model (in id order) of the given scale. A compression-aware model (one
+     * whose card names a lossy {@code lr_codec}) is never a default: its assets are stored lossily, which only a
+     * request naming it asks for.
+     */
     public Optional<Rescaler> forScale(int scale) {
-        return byId.values().stream().filter(m -> m instanceof Rescaler r && r.scale() == scale)
+        return byId.values().stream().filter(m -> m instanceof Rescaler r && r.scale() == scale && lossless(m))
                 .map(Rescaler.class::cast).findFirst();
+    }
+
+    private static boolean lossless(RescaleModel model) {
+        return model.pack().card().lrCodec().isEmpty();
     }
 
     /**
@@ -89,7 +97,7 @@ public final class ModelRegistry implements AutoCloseable {
      */
     public Optional<RescaleModel> forScale(Scale scale) {
         return forScale(scale.integer()).<RescaleModel>map(m -> m)
-                .or(() -> byId.values().stream().filter(m -> m instanceof ArbitraryRescaler && m.makes(scale))
+                .or(() -> byId.values().stream().filter(m -> m instanceof ArbitraryRescaler && m.makes(scale) && lossless(m))
                         .findFirst());
     }
 

@@ -4,6 +4,7 @@ import dev.iris.image.Resampler;
 import dev.iris.image.Rgb8Image;
 import dev.iris.ort.RunControl;
 import java.util.Optional;
+import java.util.function.LongToIntFunction;
 import java.util.function.DoubleConsumer;
 
 /**
@@ -40,12 +41,14 @@ public final class Rescaler implements RescaleModel {
         this.core = new TiledCore(pack, tileLr, maxRunBytes, RUN_BYTES_PER_HR_PIXEL, 0);
         var radius = pack.card().receptiveRadiusLr();
         int margin = Math.min(LrOptimizer.MARGIN_LR, radius.orElse(0));
-        this.optimizer = pack.lrGrad().isEmpty() || radius.isEmpty() ? Optional.empty()
-                : Optional.of(new LrOptimizer(pack, Math.min(tileLr, TiledCore.largestTile(pack, maxRunBytes,
-                        LrOptimizer.GRAD_BYTES_PER_HR_PIXEL, margin)), LrOptimizer.Settings.DEFAULT));
-        this.hrOptimizer = pack.hrGrad().isEmpty() || radius.isEmpty() ? Optional.empty()
-                : Optional.of(new HrOptimizer(pack, Math.min(tileLr, TiledCore.largestTile(pack, maxRunBytes,
-                        HrOptimizer.GRAD_BYTES_PER_HR_PIXEL, margin)), HrOptimizer.Settings.DEFAULT));
+        // Each stage's tiles are the largest whose gradient run, at that stage's bytes per HR pixel, fits a run's share.
+        LongToIntFunction tile = bytesPerHrPixel -> Math.min(tileLr, TiledCore.largestTile(pack, maxRunBytes,
+                bytesPerHrPixel, margin));
+        boolean tiles = radius.isPresent();
+        this.optimizer = pack.lrGrad().filter(g -> tiles).map(g -> new LrOptimizer(pack,
+                tile.applyAsInt(LrOptimizer.GRAD_BYTES_PER_HR_PIXEL), LrOptimizer.Settings.DEFAULT));
+        this.hrOptimizer = pack.hrGrad().filter(g -> tiles).map(g -> new HrOptimizer(pack,
+                tile.applyAsInt(HrOptimizer.GRAD_BYTES_PER_HR_PIXEL), HrOptimizer.Settings.DEFAULT));
     }
 
     /**

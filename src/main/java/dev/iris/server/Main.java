@@ -2,7 +2,6 @@ package dev.iris.server;
 
 import dev.iris.asset.AssetException;
 import dev.iris.asset.AssetMeta;
-import dev.iris.asset.AssetStore;
 import dev.iris.asset.IngestException;
 import dev.iris.asset.Ingester;
 import dev.iris.asset.LrTarget;
@@ -107,8 +106,10 @@ public final class Main {
             }
             case "migrate" -> {
                 IrisConfig config = load(configFile, options, base);
-                AssetStore store = IrisApp.openStore(config);
-                yield new MigrateCommand(store, IrisApp.lrCodec(config).id(), System.out, System.err).run();
+                try (IrisApp.OpenStore open = IrisApp.openStore(config)) {
+                    yield new MigrateCommand(open.store(), IrisApp.lrCodec(config).id(), System.out, System.err)
+                            .run();
+                }
             }
             case "help", "--help", "-h" -> {
                 System.out.print(USAGE);

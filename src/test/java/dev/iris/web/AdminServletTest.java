@@ -56,21 +56,21 @@ class AdminServletTest {
 
     @Test
     void put_withoutOrWithWrongToken_is401_andChangesNothing() throws Exception {
-        assertProblem(iris.put("/iris/assets/x", IrisTestServer.fixture("photo.png")), 401,
+        IrisTestServer.assertProblem(iris.put("/iris/assets/x", IrisTestServer.fixture("photo.png")), 401,
                 "missing or wrong bearer token");
-        assertProblem(iris.put("/iris/assets/x", IrisTestServer.fixture("photo.png"), "Authorization", "Bearer wrong"),
+        IrisTestServer.assertProblem(iris.put("/iris/assets/x", IrisTestServer.fixture("photo.png"), "Authorization", "Bearer wrong"),
                 401, "missing or wrong bearer token");
-        assertProblem(iris.get("/iris/assets/x", "Authorization", AUTH), 404, "no asset named x");
+        IrisTestServer.assertProblem(iris.get("/iris/assets/x", "Authorization", AUTH), 404, "no asset named x");
     }
 
     @Test
     void put_badImages_giveTheirExactStatusAndOneLineReason_andLeaveTheStoreAsItWas() throws Exception {
         iris.put("/iris/assets/keep?scale=" + scale, IrisTestServer.fixture("photo.png"), "Authorization", AUTH);
         List<String> before = files();
-        assertProblem(put("keep", "empty.jpg"), 400, "empty body: send the image file as the request body");
-        assertProblem(put("keep", "text.jpg"), 415, "not an image iris can read (expected JPEG, PNG or WebP)");
-        assertProblem(put("keep", "truncated.jpg"), 400, "corrupt or truncated image");
-        assertProblem(put("keep", "huge-header.png"), 400,
+        IrisTestServer.assertProblem(put("keep", "empty.jpg"), 400, "empty body: send the image file as the request body");
+        IrisTestServer.assertProblem(put("keep", "text.jpg"), 415, "not an image iris can read (expected JPEG, PNG or WebP)");
+        IrisTestServer.assertProblem(put("keep", "truncated.jpg"), 400, "corrupt or truncated image");
+        IrisTestServer.assertProblem(put("keep", "huge-header.png"), 400,
                 "image is 100000x100000 (10000.0 megapixels), more than the 50.0 allowed");
         assertEquals(before, files());
         assertEquals(200, iris.get("/img/keep.png?w=64").statusCode());
@@ -79,9 +79,9 @@ class AdminServletTest {
     @Test
     void put_badScaleOrName_is400() {
         byte[] photo = IrisTestServer.fixture("photo.png");
-        assertProblem(iris.put("/iris/assets/y?scale=4.5", photo, "Authorization", AUTH), 400,
+        IrisTestServer.assertProblem(iris.put("/iris/assets/y?scale=4.5", photo, "Authorization", AUTH), 400,
                 "scale must lie in [1.1, 4] on each axis, got 4.5");
-        assertProblem(iris.put("/iris/assets/..hidden", photo, "Authorization", AUTH), 400,
+        IrisTestServer.assertProblem(iris.put("/iris/assets/..hidden", photo, "Authorization", AUTH), 400,
                 "expected an asset name (letters, digits, '.', '_', '-') in the path, got \"..hidden\"");
     }
 
@@ -122,20 +122,6 @@ class AdminServletTest {
                 "Authorization", AUTH);
     }
 
-    /** The exact status and the exact one-line JSON body {@code {"status":N,"error":"reason"}}. */
-    private static void assertProblem(HttpResponse<byte[]> response, int status, String reason) {
-        String body = new String(response.body(), java.nio.charset.StandardCharsets.UTF_8);
-        assertEquals(status + " {\"status\":" + status + ",\"error\":" + jsonString(reason) + "}\n",
-                response.statusCode() + " " + body);
-    }
-
-    private static String jsonString(String text) {
-        try {
-            return JSON.writeValueAsString(text);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     private static List<String> files() throws Exception {
         try (Stream<Path> files = Files.list(tmp.resolve("assets"))) {

@@ -134,8 +134,7 @@ class ArbitraryScaleTest {
         List<String> before = files();
         HttpResponse<byte[]> response = iris.put("/iris/assets/bad?" + query, IrisTestServer.fixture("photo.png"),
                 "Authorization", AUTH);
-        assertEquals("400 {\"status\":400,\"error\":" + JSON.writeValueAsString(reason) + "}\n",
-                response.statusCode() + " " + new String(response.body(), StandardCharsets.UTF_8));
+        IrisTestServer.assertProblem(response, 400, reason);
         assertEquals(before, files());
         assertEquals(404, iris.get("/img/bad.png").statusCode());
     }

@@ -122,6 +122,21 @@ final class IrisTestServer implements AutoCloseable {
         }
     }
 
+    /**
+     * That {@code response} is the one-line problem every refusal gets: exactly {@code status} and the body
+     * {@code {"status":N,"error":"reason"}} with its newline.
+     */
+    static void assertProblem(HttpResponse<byte[]> response, int status, String reason) {
+        String json;
+        try {
+            json = new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(reason);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        org.junit.jupiter.api.Assertions.assertEquals(status + " {\"status\":" + status + ",\"error\":" + json + "}\n",
+                response.statusCode() + " " + new String(response.body(), java.nio.charset.StandardCharsets.UTF_8));
+    }
+
     @Override
     public void close() throws Exception {
         try {
