@@ -35,7 +35,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 LOSS_W = {2: dict(fit=1.0, rec=1.0, ce=0.75), 4: dict(fit=1.0, rec=1.0, ce=0.9375)}
 TUNABLE = {"threads", "max_steps", "ckpt_every", "val_every", "log_every"}
 # Options added after older runs were made: absent from their stored config, which means the default.
-LATER = {"codec": None, "codec_quality": [50, 95], "card_quality": 80, "quant": ["st", "noise"], "fit_weight": None}
+LATER = {"codec": None, "codec_quality": [50, 95], "card_quality": 80, "quant": ["st", "noise"], "fit_weight": None,
+         "freeze_down": False}
 
 
 def bicubic_down(hr, s):
@@ -98,15 +99,16 @@ def codec_pass(lr8, cfg, rng):
 
 @torch.backends.nnpack.flags(enabled=False)  # batch 1: NNPACK would warn on every conv here
 @torch.no_grad()
-def validate(net, crops, s, jpeg_quality=None):
+def validate(net, crops, s, jpeg_quality=None, down_net=None):
     """PSNR-Y of the z=0 restore and of the LR, in float32 as the exported graphs run; with `jpeg_quality`, the
-    LR goes through the real codec at that quality before the restore, as a compression-aware asset is stored."""
+    LR goes through the real codec at that quality before the restore, as a compression-aware asset is stored; with
+    `down_net`, that network makes the LR (a run whose downscale is frozen)."""
     bf16, irn.DenseBlock.bf16 = irn.DenseBlock.bf16, False
     net.eval()
     p_hr, p_lr = [], []
     for c in crops:
         hr = torch.from_numpy(c).permute(2, 0, 1)[None].float() / 255.0
-        out = net(hr)
+        out = (down_net or net)(hr)
         lr = torch.round(torch.clamp(out[:, :3], 0, 1) * 255) / 255
         z = torch.zeros_like(out[:, 3:])
         stored = lr if jpeg_quality is None else real_jpeg(lr, jpeg_quality)
@@ -192,6 +194,9 @@ def main():
     ap.add_argument("--fit-weight", type=float, default=None,
                     help="weight of the LR's MSE against the bicubic LR (default: IRN's, see LOSS_W); a "
                          "compression-aware run needs more, or the LR drifts to survive the codec")
+    ap.add_argument("--freeze-down", action="store_true",
+                    help="keep the downscale of --init-from as it is (a frozen copy makes every LR) and train the "
+                         "network only as the restore: the LRs stay the source model's, thumbnails and all")
     ap.add_argument("--model-id", default=None, help="id of the released model (default: --run)")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--val-size", type=int, default=320, help="centre crop of each val photo")
@@ -254,6 +259,16 @@ def main():
         with open(os.path.join(run_dir, "config.json"), "w") as f:
             json.dump(cfg, f, indent=1)
         print(f"initialised from {cfg['init_from']} at its step {src['step']}", flush=True)
+    down_net = None
+    if cfg.get("freeze_down"):
+        down_net = irn.build(cfg)
+        if ckpt is not None:
+            down_net.load_state_dict(ckpt["down_model"], strict=True)
+        else:
+            down_net.load_state_dict(net.state_dict(), strict=True)  # the weights just initialised from
+        down_net.eval()
+        for p in down_net.parameters():
+            p.requires_grad_(False)
     nparams = sum(p.numel() for p in net.parameters() if p.requires_grad)
 
     train_imgs, _ = load_dir(os.path.join(HERE, "data", "train"))
@@ -280,7 +295,7 @@ def main():
     def save():
         atomic_save({"model": net.state_dict(), "optimizer": opt.state_dict(),
                      "scheduler": sched.state_dict(), "step": step, "config": cfg,
-                     "params": nparams}, ckpt_path)
+                     "params": nparams, **({"down_model": down_net.state_dict()} if down_net else {})}, ckpt_path)
 
     stop = {"flag": False}
 
@@ -301,7 +316,14 @@ def main():
     while step < max_steps and not stop["flag"]:
         t0 = time.time()
         hr = sample_batch(rng, train_imgs, cfg["batch"], cfg["patch"])
-        out = net(hr)
+        if down_net is None:
+            out = net(hr)
+        else:
+            # float32 as the exported down.onnx runs, so the LRs are the ones the source model serves
+            bf16, irn.DenseBlock.bf16 = irn.DenseBlock.bf16, False
+            with torch.no_grad():
+                out = down_net(hr)
+            irn.DenseBlock.bf16 = bf16
         lr_img, z = out[:, :3], out[:, 3:]
         l_fit = F.mse_loss(lr_img, bicubic_down(hr, s))
         l_z = torch.mean(z * z)
@@ -328,7 +350,7 @@ def main():
             acc_n = 0
             t_acc = 0.0
         if step % a.val_every == 0:
-            p_hr, p_lr = validate(net, crops, s, cfg["card_quality"] if cfg.get("codec") else None)
+            p_hr, p_lr = validate(net, crops, s, cfg["card_quality"] if cfg.get("codec") else None, down_net)
             with open(vlog_path, "a") as f:
                 f.write(f"{step}\t{p_hr:.3f}\t{bic_psnr:.3f}\t{p_lr:.3f}\t{time.time():.0f}\n")
             print(f"step {step}: val PSNR-Y {p_hr:.2f} dB (bicubic {bic_psnr:.2f}), "

@@ -13,6 +13,7 @@ import dev.iris.asset.S3Bucket;
 import dev.iris.asset.RestoreKeeper;
 import dev.iris.config.IrisConfig;
 import dev.iris.image.DecodeLimits;
+import dev.iris.model.ModelCard;
 import dev.iris.model.ModelException;
 import dev.iris.model.ModelRegistry;
 import dev.iris.model.ModelRunner;
@@ -255,13 +256,13 @@ public final class IrisApp implements IrisServices, AutoCloseable {
     }
 
     private List<String> ingestDemos(Path dir) {
-        Optional<String> demoNetwork = models.flatMap(m -> m.forScale(config.assets().demoScale()))
-                .map(rescaler -> rescaler.pack().card().upSha256());
+        Optional<ModelCard> demoNetwork = models.flatMap(m -> m.forScale(config.assets().demoScale()))
+                .map(rescaler -> rescaler.pack().card());
         try (Stream<Path> files = Files.list(dir)) {
             return files.filter(ImageFiles::isImage)
                     .sorted()
                     .filter(f -> store.find(ImageFiles.assetName(f))
-                            .filter(meta -> demoNetwork.map(meta.modelSha256()::equalsIgnoreCase).orElse(true))
+                            .filter(meta -> demoNetwork.map(card -> card.restoresFor(meta.modelSha256())).orElse(true))
                             .isEmpty())
                     .map(f -> {
                         ingestFile(f, new LrTarget.Factors(Scale.uniform(config.assets().demoScale())),

@@ -6,11 +6,14 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 
 /**
  * What {@code model.json} says about a model pack, as far as serving needs it; the file holds more (training data,
@@ -32,13 +35,17 @@ import java.util.OptionalInt;
  *                     empty when the pack ships none (it then optimises the LR stage only); checked at load when
  *                     present, as are {@code onnx.hr_grad.down_sha256} and {@code up_sha256}, the graphs it was made
  *                     from
+ * @param sameFunctionAs earlier SHA-256s of {@code up.onnx} and {@code down.onnx} that compute the same function up to
+ *                   float rounding ({@code onnx.up.same_function_as}, {@code onnx.down.same_function_as}): a graph
+ *                   re-laid out for speed (models/train/pad_channels.py) keeps serving the assets, and accepting the
+ *                   gradient graphs, made with the one it replaced
  * @param lrCodec    the lossy codec the model was trained to be stored with ({@code lr_codec}): its LR is stored that
  *                   way, and restores well only from what that codec decodes to; empty for a lossless model, whose LR
  *                   is never stored lossily
  */
 public record ModelCard(String id, Family family, int scale, double minScale, double maxScale, String downSha256,
         String upSha256, List<Integer> blocksPerLevel, Optional<String> lrGradSha256, Optional<String> hrGradSha256,
-        Optional<LossyCodec> lrCodec) {
+        Set<String> sameFunctionAs, Optional<LossyCodec> lrCodec) {
     /**
      * A lossy LR codec at one quality, as a compression-aware model's card names it.
      *
@@ -70,7 +77,7 @@ public record ModelCard(String id, Family family, int scale, double minScale, do
     /** An IRN card without gradient graphs. */
     public ModelCard(String id, int scale, String downSha256, String upSha256, List<Integer> blocksPerLevel) {
         this(id, Family.IRN, scale, scale, scale, downSha256, upSha256, blocksPerLevel, Optional.empty(),
-                Optional.empty(), Optional.empty());
+                Optional.empty(), Set.of(), Optional.empty());
     }
 
     /** Radius in pixels of one invertible block's inverse: H and G (5 convs each) on y1, then F (5 convs). */
@@ -78,6 +85,16 @@ public record ModelCard(String id, Family family, int scale, double minScale, do
 
     public ModelCard {
         blocksPerLevel = List.copyOf(blocksPerLevel);
+        sameFunctionAs = sameFunctionAs.stream().map(h -> h.toLowerCase(Locale.ROOT)).collect(
+                java.util.stream.Collectors.toUnmodifiableSet());
+    }
+
+    /**
+     * Whether an asset whose metadata names {@code modelSha256} (the {@code up.onnx} that its LR was made for) is
+     * restored by this pack: that graph, or one it computes the same function as.
+     */
+    public boolean restoresFor(String modelSha256) {
+        return upSha256.equalsIgnoreCase(modelSha256) || sameFunctionAs.contains(modelSha256.toLowerCase(Locale.ROOT));
     }
 
     /**
@@ -134,9 +151,22 @@ public record ModelCard(String id, Family family, int scale, double minScale, do
         architecture.path("blocks_per_level").forEach(n -> blocks.add(n.asInt()));
         String down = text(file, onnx.path("down"), "sha256", "onnx.down.sha256");
         String up = text(file, onnx.path("up"), "sha256", "onnx.up.sha256");
-        Optional<String> lrGrad = gradient(file, onnx, "lr_grad", Map.of("up_sha256", up));
-        Optional<String> hrGrad = gradient(file, onnx, "hr_grad", Map.of("down_sha256", down, "up_sha256", up));
-        return new ModelCard(id, family, scale, min, max, down, up, blocks, lrGrad, hrGrad, lossyCodec(file, root));
+        Set<String> same = new HashSet<>();
+        for (String graph : List.of("down", "up")) {
+            onnx.path(graph).path("same_function_as").forEach(h -> same.add(h.asText().toLowerCase(Locale.ROOT)));
+        }
+        Set<String> downs = versions(down, onnx.path("down")), ups = versions(up, onnx.path("up"));
+        Optional<String> lrGrad = gradient(file, onnx, "lr_grad", Map.of("up_sha256", ups));
+        Optional<String> hrGrad = gradient(file, onnx, "hr_grad", Map.of("down_sha256", downs, "up_sha256", ups));
+        return new ModelCard(id, family, scale, min, max, down, up, blocks, lrGrad, hrGrad, same,
+                lossyCodec(file, root));
+    }
+
+    /** A graph's SHA-256 with those it has the same function as, lower case. */
+    private static Set<String> versions(String sha256, JsonNode graph) {
+        Set<String> all = new HashSet<>(Set.of(sha256.toLowerCase(Locale.ROOT)));
+        graph.path("same_function_as").forEach(h -> all.add(h.asText().toLowerCase(Locale.ROOT)));
+        return all;
     }
 
     /** The card's {@code lr_codec}, when it names a lossy one ({@code "png"} or absent: lossless). */
@@ -161,17 +191,17 @@ public record ModelCard(String id, Family family, int scale, double minScale, do
      * graphs {@code madeFrom} names (field to SHA-256): a gradient graph holds its own copy of the network's
      * weights, and one made from another network would optimise for a network that does not serve.
      */
-    private static Optional<String> gradient(Path file, JsonNode onnx, String key, Map<String, String> madeFrom) {
+    private static Optional<String> gradient(Path file, JsonNode onnx, String key, Map<String, Set<String>> madeFrom) {
         if (!onnx.has(key)) {
             return Optional.empty();
         }
         for (var e : new TreeMap<>(madeFrom).entrySet()) {
             String field = "onnx." + key + "." + e.getKey(), stated = text(file, onnx.path(key), e.getKey(), field);
-            if (!stated.equalsIgnoreCase(e.getValue())) {
-                throw new ModelException(file + ": field " + field + " is " + stated + " but onnx."
-                        + e.getKey().replace("_sha256", "") + ".sha256 is " + e.getValue() + ": " + key
-                        + ".onnx was made from another " + e.getKey().replace("_sha256", "")
-                        + ".onnx (re-run models.train.export_grad)");
+            if (!e.getValue().contains(stated.toLowerCase(Locale.ROOT))) {
+                String graph = e.getKey().replace("_sha256", "");
+                throw new ModelException(file + ": field " + field + " is " + stated + " but onnx." + graph
+                        + ".sha256 is " + onnx.path(graph).path("sha256").asText() + ": " + key + ".onnx was made from "
+                        + "another " + graph + ".onnx (re-run models.train.export_grad)");
             }
         }
         return Optional.of(text(file, onnx.path(key), "sha256", "onnx." + key + ".sha256"));

@@ -159,10 +159,13 @@ public final class Renderer implements RestoreKeeper {
                 plan.outWidth(), plan.outHeight());
     }
 
-    /** The model that made this asset's LR, if loaded and unchanged since (same SHA-256 of up.onnx). */
+    /**
+     * The model that made this asset's LR, if loaded and unchanged since (the SHA-256 of up.onnx its metadata names,
+     * or one the loaded graph has the same function as).
+     */
     private Optional<RescaleModel> modelFor(AssetMeta meta) {
         Optional<RescaleModel> model = models.flatMap(m -> m.byId(meta.modelId()))
-                .filter(r -> r.pack().card().upSha256().equalsIgnoreCase(meta.modelSha256()));
+                .filter(r -> r.pack().card().restoresFor(meta.modelSha256()));
         if (model.isEmpty() && models.isPresent() && warnedOrphans.add(meta.name() + "@" + meta.version())) {
             LOG.log(Level.WARNING, "asset {0} was made by model {1} ({2}), which is not loaded: serving its LR "
                     + "resampled conventionally", meta.name(), meta.modelId(), meta.modelSha256());

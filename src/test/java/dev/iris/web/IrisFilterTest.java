@@ -13,6 +13,7 @@ import dev.iris.image.Quality;
 import dev.iris.image.Resampler;
 import dev.iris.image.Rgb8Image;
 import dev.iris.model.RescaleModel;
+import dev.iris.model.Rescaler;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -161,6 +162,29 @@ class IrisFilterTest {
         }
         // JPEG has no alpha: the same asset as JPEG still serves.
         assertEquals(200, iris.get("/img/rgba.jpg").statusCode());
+    }
+
+    /**
+     * A pack whose graphs were re-laid out for speed (models/train/pad_channels.py: same function, new SHA-256)
+     * keeps restoring the assets made for the graphs it replaced, which its card lists in {@code same_function_as}.
+     */
+    @Test
+    void get_assetMadeForAGraphTheLoadedOneReplacedWithTheSameFunction_isRestoredByTheModel() {
+        Rescaler relaid = iris.app().models().orElseThrow().fixedScale().stream()
+                .filter(r -> !r.pack().card().sameFunctionAs().isEmpty()).findFirst()
+                .orElseThrow(() -> new AssertionError("no pack with same_function_as in " + IrisTestServer.MODELS));
+        AssetMeta made = iris.ingest("relaid-source", "photo.png", relaid.scale());
+        assertEquals(relaid.pack().id(), made.modelId());
+        String older = relaid.pack().card().sameFunctionAs().iterator().next();
+        Rgb8Image lr = iris.app().store().read(made).lr();
+        iris.app().store().put(new AssetMeta("relaid", "", "", made.width(), made.height(), made.lrWidth(),
+                made.lrHeight(), made.scale(), made.modelId(), older, made.sourceSha256(), false, made.created(),
+                made.roundTripPsnrY()), lr);
+        Rgb8Image served = decode(iris.get("/img/relaid.png").body());
+        try (var control = iris.app().newRunControl()) {
+            assertArrayEquals(relaid.restore(lr, made.width(), made.height(), control).rgb(), served.rgb(),
+                    "an asset made for the graph this pack replaced is not restored by it");
+        }
     }
 
     @Test
