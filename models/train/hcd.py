@@ -84,6 +84,25 @@ def hr_grad(down, up, scale):
     return fn
 
 
+def _unpadded(key, w, want):
+    """A weight of a graph re-laid out by pad_channels.py back in the network's own shape: the zero output channels
+    appended to a block's last convolution dropped, and the zero input channels inserted after a dense block's input
+    (its first c0 channels, c0 being what the block's conv1 reads) removed. Asserts that what is dropped is zero."""
+    shape = want[key].shape
+    if w.shape == shape:
+        return w
+    if w.shape[0] > shape[0]:
+        assert not w[shape[0]:].abs().max() > 0, (key, "padding")
+    kept = w[:shape[0]]
+    if w.dim() == 4 and kept.shape[1] != shape[1]:
+        c0 = want[key.rsplit(".", 2)[0] + ".conv1.weight"].shape[1]
+        extra = kept.shape[1] - shape[1]
+        assert not kept[:, c0:c0 + extra].abs().max() > 0, (key, "padding")
+        kept = torch.cat((kept[:, :c0], kept[:, c0 + extra:]), 1)
+    assert kept.shape == shape, (key, tuple(w.shape), tuple(shape))
+    return kept.contiguous()
+
+
 def load_pack(model_dir):
     """The InvRescaleNet of a shipped pack, its weights read from up.onnx (so no training
     checkpoint is needed, and the gradient graphs are made from exactly the network that serves);
@@ -97,7 +116,7 @@ def load_pack(model_dir):
         for init in onnx.load(os.path.join(model_dir, graph)).graph.initializer:
             key = init.name[4:] if init.name.startswith("net.") else init.name
             if key in want:
-                found[key] = torch.from_numpy(numpy_helper.to_array(init).copy())
+                found[key] = _unpadded(key, torch.from_numpy(numpy_helper.to_array(init).copy()), want)
         missing = sorted(set(want) - set(found))
         assert not missing, (model_dir, graph, "weights not found by name", missing[:5])
         if graph == "up.onnx":

@@ -7,6 +7,7 @@ iris's FFM binding) and iris's own metric code, and must land within 0.3 dB of t
 are evaluated by onnx_eval.py (numpy + PyTorch kernels), and the metrics by metrics.py, so the two sides share
 nothing but the .onnx files and the image.
 """
+import io
 import json
 import os
 import sys
@@ -23,7 +24,9 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 IMAGE = "src/test/resources/fixtures/photo.png"  # 256x192: a multiple of 2 and 4, so no padding is involved
 
 
-def java_check(model_dir, scale):
+def java_check(model_dir, scale, codec=None):
+    """`codec` ("jpeg", quality): a compression-aware pack's LR passes that codec (Pillow's libjpeg, 4:2:0) before
+    the restore, as iris stores it (the Java side encodes with its own JPEG writer)."""
     hr8 = np.array(Image.open(os.path.join(ROOT, IMAGE)).convert("RGB"))
     h, w, _ = hr8.shape
     assert h % scale == 0 and w % scale == 0, (h, w, scale)
@@ -32,14 +35,19 @@ def java_check(model_dir, scale):
     up = onnx.load(os.path.join(model_dir, "up.onnx"))
     lr = onnx_eval.run(down, {"hr": hr})[0]
     lr8 = np.round(np.clip(lr, 0, 1) * 255) / 255  # the stored 8-bit LR, as iris quantises it
+    if codec is not None:
+        buf = io.BytesIO()
+        u8 = (lr8[0].transpose(1, 2, 0) * 255).round().astype(np.uint8)
+        Image.fromarray(u8).save(buf, "JPEG", quality=codec[1], subsampling="4:2:0")
+        lr8 = np.array(Image.open(io.BytesIO(buf.getvalue())).convert("RGB")).transpose(2, 0, 1)[None] / 255.0
     rec = onnx_eval.run(up, {"lr": lr8.astype(np.float32)})[0]
     rec8 = np.round(np.clip(rec[0].transpose(1, 2, 0), 0, 1) * 255).astype(np.uint8)
     return {
         "image": IMAGE,
         "psnr_y": round(metrics.psnr_y(hr8, rec8, scale), 4),
         "psnr_rgb": round(metrics.psnr_rgb(hr8, rec8, scale), 4),
-        "how": "down.onnx -> 8-bit LR -> up.onnx (z = 0) -> 8 bits, graphs run by onnx_eval.py; "
-               "PSNR-Y with a border of `scale` pixels",
+        "how": "down.onnx -> 8-bit LR -> " + ("JPEG q%d and back -> " % codec[1] if codec else "")
+               + "up.onnx (z = 0) -> 8 bits, graphs run by onnx_eval.py; PSNR-Y with a border of `scale` pixels",
     }
 
 

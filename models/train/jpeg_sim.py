@@ -83,9 +83,10 @@ def _quantise(coef, table, mode):
 
 def _code_plane(plane, table, mode):
     """One 8-bit-range plane (level-shifted) through DCT, quantisation and inverse DCT."""
+    d = DCT.to(plane.device)
     blocks = _blocks(plane)
-    coef = DCT @ blocks @ DCT.T
-    return _unblocks(DCT.T @ _quantise(coef, table, mode) @ DCT)
+    coef = d @ blocks @ d.T
+    return _unblocks(d.T @ _quantise(coef, table, mode) @ d)
 
 
 def jpeg(rgb, quality, mode="st"):

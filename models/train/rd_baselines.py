@@ -94,7 +94,8 @@ class Pack:
         opts = ort.SessionOptions()
         opts.intra_op_num_threads = threads
         self.dir = pack_dir
-        self.card = json.load(open(os.path.join(pack_dir, "model.json")))
+        card = os.path.join(pack_dir, "model.json")  # absent while a release is still writing the pack
+        self.card = json.load(open(card)) if os.path.exists(card) else {}
         self.id = self.card.get("id", os.path.basename(pack_dir.rstrip("/")))
         self.down = ort.InferenceSession(os.path.join(pack_dir, "down.onnx"), opts,
                                          providers=["CPUExecutionProvider"])

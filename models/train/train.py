@@ -7,7 +7,12 @@ Start or resume (the same command does both), from the repository root:
 Everything lives in models/train/runs/<run>/: config.json, last.pt (model, optimizer,
 scheduler, step), train.log (TSV) and val.log (TSV). When last.pt exists the run resumes
 from it and the architecture/optimisation settings stored there win over the command line
-(only --threads, --max-steps, --ckpt-every and --val-every may change between starts).
+(only --threads, --max-steps, --ckpt-every, --val-every, --log-every, --device and --max-seconds may change
+between starts).
+
+Compression-aware runs (--codec jpeg): the LR passes a differentiable model of JPEG (jpeg_sim.py) before the restore;
+with --freeze-down the source run's downscale is kept (a frozen copy makes the LRs) and the network trains as the
+restore only. Release those with release_lossy.py. On a lent GPU: gpu.py.
 """
 import argparse
 import glob
@@ -33,7 +38,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 #   x2: LR has 3HW/4 values, z 9HW/4, HR 3HW -> fit 1, rec 1, ce 0.75
 #   x4: LR has 3HW/16, z 45HW/16, HR 3HW   -> fit 1, rec 1, ce 0.9375
 LOSS_W = {2: dict(fit=1.0, rec=1.0, ce=0.75), 4: dict(fit=1.0, rec=1.0, ce=0.9375)}
-TUNABLE = {"threads", "max_steps", "ckpt_every", "val_every", "log_every"}
+TUNABLE = {"threads", "max_steps", "ckpt_every", "val_every", "log_every", "device", "max_seconds"}
 # Options added after older runs were made: absent from their stored config, which means the default.
 LATER = {"codec": None, "codec_quality": [50, 95], "card_quality": 80, "quant": ["st", "noise"], "fit_weight": None,
          "freeze_down": False}
@@ -77,11 +82,15 @@ def bicubic_baseline_psnr(crops, s):
 
 def real_jpeg(lr8, quality):
     """An 8-bit LR [1, 3, h, w] in [0, 1] through Pillow's libjpeg (4:2:0) and back."""
-    u8 = (lr8 * 255).round().byte()[0].permute(1, 2, 0).numpy()
+    u8 = (lr8 * 255).round().byte()[0].permute(1, 2, 0).cpu().numpy()
     buf = io.BytesIO()
     Image.fromarray(u8).save(buf, "JPEG", quality=int(quality), subsampling=2)
     dec = np.array(Image.open(io.BytesIO(buf.getvalue())).convert("RGB"))
-    return torch.from_numpy(dec).permute(2, 0, 1)[None].float() / 255.0
+    return torch.from_numpy(dec).permute(2, 0, 1)[None].float().to(lr8.device) / 255.0
+
+
+def device(net):
+    return next(net.parameters()).device
 
 
 def codec_pass(lr8, cfg, rng):
@@ -107,17 +116,17 @@ def validate(net, crops, s, jpeg_quality=None, down_net=None):
     net.eval()
     p_hr, p_lr = [], []
     for c in crops:
-        hr = torch.from_numpy(c).permute(2, 0, 1)[None].float() / 255.0
+        hr = torch.from_numpy(c).permute(2, 0, 1)[None].float().to(device(net)) / 255.0
         out = (down_net or net)(hr)
         lr = torch.round(torch.clamp(out[:, :3], 0, 1) * 255) / 255
         z = torch.zeros_like(out[:, 3:])
         stored = lr if jpeg_quality is None else real_jpeg(lr, jpeg_quality)
         rec = net(torch.cat((stored, z), 1), rev=True)
-        rec8 = (torch.clamp(rec, 0, 1) * 255).round().byte()[0].permute(1, 2, 0).numpy()
+        rec8 = (torch.clamp(rec, 0, 1) * 255).round().byte()[0].permute(1, 2, 0).cpu().numpy()
         p_hr.append(metrics.psnr_y(c, rec8, s))
         bic = bicubic_down(hr, s).clamp(0, 1)
-        bic8 = (bic * 255).round().byte()[0].permute(1, 2, 0).numpy()
-        lr8 = (lr * 255).round().byte()[0].permute(1, 2, 0).numpy()
+        bic8 = (bic * 255).round().byte()[0].permute(1, 2, 0).cpu().numpy()
+        lr8 = (lr * 255).round().byte()[0].permute(1, 2, 0).cpu().numpy()
         p_lr.append(metrics.psnr_y(bic8, lr8, 0))
     net.train()
     irn.DenseBlock.bf16 = bf16
@@ -206,6 +215,9 @@ def main():
     ap.add_argument("--ckpt-every", type=float, default=300.0, help="seconds between checkpoints")
     ap.add_argument("--val-every", type=int, default=250, help="steps between validations")
     ap.add_argument("--log-every", type=int, default=10)
+    ap.add_argument("--device", default="cpu", help="cpu, or cuda where a GPU is lent (models/train/gpu.py)")
+    ap.add_argument("--max-seconds", type=float, default=None,
+                    help="stop (saving) after this many seconds of training in this start")
     a = ap.parse_args()
 
     torch.set_num_threads(a.threads)
@@ -235,7 +247,7 @@ def main():
     s = cfg["scale"]
     torch.manual_seed(cfg["seed"])
     irn.DenseBlock.bf16 = bool(cfg.get("bf16", False))
-    net = irn.build(cfg)
+    net = irn.build(cfg).to(a.device)
     opt = torch.optim.Adam([p for p in net.parameters() if p.requires_grad], lr=cfg["lr"],
                            betas=(0.9, 0.999), weight_decay=cfg["weight_decay"])
     sched = make_scheduler(opt, cfg)
@@ -266,7 +278,7 @@ def main():
             down_net.load_state_dict(ckpt["down_model"], strict=True)
         else:
             down_net.load_state_dict(net.state_dict(), strict=True)  # the weights just initialised from
-        down_net.eval()
+        down_net.to(a.device).eval()
         for p in down_net.parameters():
             p.requires_grad_(False)
     nparams = sum(p.numel() for p in net.parameters() if p.requires_grad)
@@ -313,9 +325,10 @@ def main():
     acc_n = 0
     t_acc = 0.0
     net.train()
-    while step < max_steps and not stop["flag"]:
+    started = time.time()
+    while step < max_steps and not stop["flag"] and (a.max_seconds is None or time.time() - started < a.max_seconds):
         t0 = time.time()
-        hr = sample_batch(rng, train_imgs, cfg["batch"], cfg["patch"])
+        hr = sample_batch(rng, train_imgs, cfg["batch"], cfg["patch"]).to(a.device)
         if down_net is None:
             out = net(hr)
         else:
