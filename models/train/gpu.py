@@ -135,6 +135,9 @@ def unstash():
         for name in files:
             f = os.path.join(dirpath, name)
             dst = os.path.join(ROOT, os.path.relpath(f, STASH))
+            if os.path.exists(dst):  # written again meanwhile (a checkpoint of a run still training here): newer
+                print("kept the newer", os.path.relpath(dst, ROOT))
+                continue
             os.makedirs(os.path.dirname(dst), exist_ok=True)
             shutil.move(f, dst)
     shutil.rmtree(STASH)

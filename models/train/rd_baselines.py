@@ -308,8 +308,9 @@ def main():
              ("bicubic LR + WebP + bicubic up", "WebP of the HR"),
              ("iris %s, LR as WebP" % pack.id, "WebP of the HR"),
              ("iris %s, LR as JPEG" % pack.id, "JPEG of the HR")]
-    pairs += [(s, "WebP of the HR") for s in series if s not in {a for a, _ in pairs} | {b for _, b in pairs}
-              and len(series[s]) > 1 and not s.startswith("bicubic")]
+    extra = [s for s in series if s not in {a for a, _ in pairs} | {b for _, b in pairs}
+             and len(series[s]) > 1 and not s.startswith("bicubic")]
+    pairs += [(s, hr) for s in extra for hr in ("WebP of the HR", "JPEG of the HR")]
     crossings = OrderedDict(((a, b), crossovers(series[a], series[b])) for a, b in pairs
                             if a in series and b in series)
 

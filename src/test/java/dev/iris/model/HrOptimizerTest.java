@@ -50,7 +50,7 @@ class HrOptimizerTest {
 
     @Test
     void hrThenLr_hasLowerLossThanLrAlone() {
-        for (Rescaler rescaler : registry.fixedScale()) {
+        for (Rescaler rescaler : LrOptimizerTest.losslessPacks(registry)) {
             double plain = loss(rescaler, rescaler.downscale(photo, null));
             double lrOnly = loss(rescaler, rescaler.downscale(photo, 0, ITERATIONS, null, f -> {}));
             List<Double> progress = new ArrayList<>();
@@ -69,7 +69,7 @@ class HrOptimizerTest {
 
     @Test
     void hrStage_lowersTheLoss_withinTheBound() {
-        for (Rescaler rescaler : registry.fixedScale()) {
+        for (Rescaler rescaler : LrOptimizerTest.losslessPacks(registry)) {
             HrOptimizer optimizer = rescaler.hrOptimizer().orElseThrow(
                     () -> new AssertionError(rescaler.pack().id() + " ships no hr_grad.onnx"));
             Rgb8Image hr = optimizer.optimize(photo, ITERATIONS, null, f -> {});
@@ -84,7 +84,7 @@ class HrOptimizerTest {
 
     @Test
     void hrStage_cancelled_stops() {
-        Rescaler rescaler = registry.fixedScale().getFirst();
+        Rescaler rescaler = LrOptimizerTest.losslessPacks(registry).getFirst();
         try (RunControl control = OrtRuntime.get().newRunControl()) {
             control.cancel();
             assertThrows(CancellationException.class,
