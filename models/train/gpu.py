@@ -4,7 +4,8 @@ The machine reaches no registry and receives only the working tree (at most 64 M
 
 1. Here, before a call:  models/train/.venv/bin/python -m models.train.gpu prepare --run RUN [--init-from SRC]
    moves every tracked file the training does not read (other runs' checkpoints, model packs, test resources,
-   pictures) to /tmp/iris-gpu-stash (`git checkout -- .` brings them back too), copies as many training photos
+   pictures) to /tmp/iris-gpu-stash (best with no other training running here: a run that writes while its files
+   are stashed gets its logs merged back and its newer checkpoint kept) (`git checkout -- .` brings them back too), copies as many training photos
    as the budget leaves (all 5 validation photos first) into models/train/gpu-data/, which .gitignore keeps out
    of git, and prints the device call to make.
 2. On the machine (what that call runs; the machine's own PyTorch, no venv):
@@ -135,8 +136,15 @@ def unstash():
         for name in files:
             f = os.path.join(dirpath, name)
             dst = os.path.join(ROOT, os.path.relpath(f, STASH))
-            if os.path.exists(dst):  # written again meanwhile (a checkpoint of a run still training here): newer
-                print("kept the newer", os.path.relpath(dst, ROOT))
+            if os.path.exists(dst):  # written again meanwhile, by a run still training here
+                if name.endswith(".log"):  # append-only: the stashed lines, then the new ones
+                    with open(f) as old, open(dst) as new:
+                        merged = old.read() + new.read()
+                    with open(dst, "w") as out:
+                        out.write(merged)
+                    print("merged", os.path.relpath(dst, ROOT))
+                else:
+                    print("kept the newer", os.path.relpath(dst, ROOT))
                 continue
             os.makedirs(os.path.dirname(dst), exist_ok=True)
             shutil.move(f, dst)
