@@ -23,9 +23,9 @@ import java.util.function.DoubleConsumer;
 /**
  * Turns an uploaded image into an asset: decode (orientation and colour normalised), run the learned downscale
  * (optimised at encode time if asked, HCD: {@link LrOptimizer}), shrink any alpha plane conventionally, measure the
- * round trip (through the lossy codec a compression-aware model was trained for, which then stores it), store, and hand the restore made to measure it to a {@link RestoreKeeper}. Thread-safe. Everything
- * that can fail (bad input, unknown model, model error, a cancelled or timed-out optimisation) fails before the
- * store is touched.
+ * round trip (through the lossy codec a compression-aware model was trained for, which then stores it), store, and
+ * hand the restore made to measure it to a {@link RestoreKeeper}. Thread-safe. Everything that can fail (bad input,
+ * unknown model, model error, a cancelled or timed-out optimisation) fails before the store is touched.
  */
 public final class Ingester {
     private final AssetStore store;

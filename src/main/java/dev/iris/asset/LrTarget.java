@@ -78,7 +78,8 @@ public sealed interface LrTarget {
     /** A positive whole number of pixels. */
     static Width parseLrWidth(String text) {
         if (!WHOLE.matcher(text).matches()) {
-            throw new IngestException("expected a whole number of pixels for lrWidth, got " + IngestException.quoted(text));
+            throw new IngestException("expected a whole number of pixels for lrWidth, got "
+                    + IngestException.quoted(text));
         }
         return new Width(Integer.parseInt(text));
     }

@@ -97,7 +97,8 @@ public final class ModelRegistry implements AutoCloseable {
      */
     public Optional<RescaleModel> forScale(Scale scale) {
         return forScale(scale.integer()).<RescaleModel>map(m -> m)
-                .or(() -> byId.values().stream().filter(m -> m instanceof ArbitraryRescaler && m.makes(scale) && lossless(m))
+                .or(() -> byId.values().stream()
+                        .filter(m -> m instanceof ArbitraryRescaler && m.makes(scale) && lossless(m))
                         .findFirst());
     }
 

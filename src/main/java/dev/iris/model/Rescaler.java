@@ -41,7 +41,7 @@ public final class Rescaler implements RescaleModel {
         this.core = new TiledCore(pack, tileLr, maxRunBytes, RUN_BYTES_PER_HR_PIXEL, 0);
         var radius = pack.card().receptiveRadiusLr();
         int margin = Math.min(LrOptimizer.MARGIN_LR, radius.orElse(0));
-        // Each stage's tiles are the largest whose gradient run, at that stage's bytes per HR pixel, fits a run's share.
+        // Each stage's tiles: the largest whose gradient run, at that stage's bytes per HR pixel, fits a run's share.
         LongToIntFunction tile = bytesPerHrPixel -> Math.min(tileLr, TiledCore.largestTile(pack, maxRunBytes,
                 bytesPerHrPixel, margin));
         boolean tiles = radius.isPresent();

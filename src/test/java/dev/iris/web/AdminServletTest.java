@@ -1,5 +1,6 @@
 package dev.iris.web;
 
+import static dev.iris.web.IrisTestServer.assertProblem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -56,21 +57,21 @@ class AdminServletTest {
 
     @Test
     void put_withoutOrWithWrongToken_is401_andChangesNothing() throws Exception {
-        IrisTestServer.assertProblem(iris.put("/iris/assets/x", IrisTestServer.fixture("photo.png")), 401,
+        assertProblem(iris.put("/iris/assets/x", IrisTestServer.fixture("photo.png")), 401,
                 "missing or wrong bearer token");
-        IrisTestServer.assertProblem(iris.put("/iris/assets/x", IrisTestServer.fixture("photo.png"), "Authorization", "Bearer wrong"),
+        assertProblem(iris.put("/iris/assets/x", IrisTestServer.fixture("photo.png"), "Authorization", "Bearer wrong"),
                 401, "missing or wrong bearer token");
-        IrisTestServer.assertProblem(iris.get("/iris/assets/x", "Authorization", AUTH), 404, "no asset named x");
+        assertProblem(iris.get("/iris/assets/x", "Authorization", AUTH), 404, "no asset named x");
     }
 
     @Test
     void put_badImages_giveTheirExactStatusAndOneLineReason_andLeaveTheStoreAsItWas() throws Exception {
         iris.put("/iris/assets/keep?scale=" + scale, IrisTestServer.fixture("photo.png"), "Authorization", AUTH);
         List<String> before = files();
-        IrisTestServer.assertProblem(put("keep", "empty.jpg"), 400, "empty body: send the image file as the request body");
-        IrisTestServer.assertProblem(put("keep", "text.jpg"), 415, "not an image iris can read (expected JPEG, PNG or WebP)");
-        IrisTestServer.assertProblem(put("keep", "truncated.jpg"), 400, "corrupt or truncated image");
-        IrisTestServer.assertProblem(put("keep", "huge-header.png"), 400,
+        assertProblem(put("keep", "empty.jpg"), 400, "empty body: send the image file as the request body");
+        assertProblem(put("keep", "text.jpg"), 415, "not an image iris can read (expected JPEG, PNG or WebP)");
+        assertProblem(put("keep", "truncated.jpg"), 400, "corrupt or truncated image");
+        assertProblem(put("keep", "huge-header.png"), 400,
                 "image is 100000x100000 (10000.0 megapixels), more than the 50.0 allowed");
         assertEquals(before, files());
         assertEquals(200, iris.get("/img/keep.png?w=64").statusCode());
@@ -79,9 +80,9 @@ class AdminServletTest {
     @Test
     void put_badScaleOrName_is400() {
         byte[] photo = IrisTestServer.fixture("photo.png");
-        IrisTestServer.assertProblem(iris.put("/iris/assets/y?scale=4.5", photo, "Authorization", AUTH), 400,
+        assertProblem(iris.put("/iris/assets/y?scale=4.5", photo, "Authorization", AUTH), 400,
                 "scale must lie in [1.1, 4] on each axis, got 4.5");
-        IrisTestServer.assertProblem(iris.put("/iris/assets/..hidden", photo, "Authorization", AUTH), 400,
+        assertProblem(iris.put("/iris/assets/..hidden", photo, "Authorization", AUTH), 400,
                 "expected an asset name (letters, digits, '.', '_', '-') in the path, got \"..hidden\"");
     }
 
