@@ -4,6 +4,8 @@ Module and parameter names follow the authors' release so that their checkpoints
 into InvRescaleNet with strict=True (keys like ``operations.0.haar_weights`` and
 ``operations.1.F.conv1.weight``).
 """
+import contextlib
+
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -46,6 +48,17 @@ class DenseBlock(nn.Module):
         x3 = self.lrelu(self.conv3(torch.cat((x, x1, x2), 1)))
         x4 = self.lrelu(self.conv4(torch.cat((x, x1, x2, x3), 1)))
         return self.conv5(torch.cat((x, x1, x2, x3, x4), 1))
+
+
+@contextlib.contextmanager
+def float32():
+    """The sub-networks in float32 for a while (as the exported graphs run), whatever DenseBlock.bf16 says; usable
+    as a decorator."""
+    bf16, DenseBlock.bf16 = DenseBlock.bf16, False
+    try:
+        yield
+    finally:
+        DenseBlock.bf16 = bf16
 
 
 def dense_subnet(gc):

@@ -7,7 +7,6 @@ iris's FFM binding) and iris's own metric code, and must land within 0.3 dB of t
 are evaluated by onnx_eval.py (numpy + PyTorch kernels), and the metrics by metrics.py, so the two sides share
 nothing but the .onnx files and the image.
 """
-import io
 import json
 import os
 import sys
@@ -16,7 +15,7 @@ import numpy as np
 import onnx
 from PIL import Image
 
-from . import metrics, onnx_eval
+from . import jpeg_sim, metrics, onnx_eval
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -36,10 +35,8 @@ def java_check(model_dir, scale, codec=None):
     lr = onnx_eval.run(down, {"hr": hr})[0]
     lr8 = np.round(np.clip(lr, 0, 1) * 255) / 255  # the stored 8-bit LR, as iris quantises it
     if codec is not None:
-        buf = io.BytesIO()
         u8 = (lr8[0].transpose(1, 2, 0) * 255).round().astype(np.uint8)
-        Image.fromarray(u8).save(buf, "JPEG", quality=codec[1], subsampling="4:2:0")
-        lr8 = np.array(Image.open(io.BytesIO(buf.getvalue())).convert("RGB")).transpose(2, 0, 1)[None] / 255.0
+        lr8 = jpeg_sim.pillow_round_trip(u8, codec[1]).transpose(2, 0, 1)[None] / 255.0
     rec = onnx_eval.run(up, {"lr": lr8.astype(np.float32)})[0]
     rec8 = np.round(np.clip(rec[0].transpose(1, 2, 0), 0, 1) * 255).astype(np.uint8)
     return {

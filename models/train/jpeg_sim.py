@@ -20,8 +20,10 @@ Not modelled: entropy coding (lossless), the integer DCT's rounding (below 1/255
 encoder's and decoder's clamping of coefficients to 11 bits (never reached from [0, 1] input).
 Sides must be multiples of 16 (one 4:2:0 MCU); the training patches are.
 """
+import io
 import math
 
+import numpy as np
 import torch
 import torch.nn.functional as F
 
@@ -116,3 +118,17 @@ def jpeg(rgb, quality, mode="st"):
     g = y - 0.344136 * cb - 0.714136 * cr
     bl = y + 1.772 * cb
     return torch.clamp(torch.stack((r, g, bl), 1) / 255.0, 0.0, 1.0)
+
+
+def pillow_jpeg(u8, quality):
+    """The real codec modelled here: an HxWx3 uint8 image as Pillow's libjpeg writes it (4:2:0) at `quality`."""
+    from PIL import Image
+    buf = io.BytesIO()
+    Image.fromarray(u8).save(buf, "JPEG", quality=int(quality), subsampling="4:2:0")
+    return buf.getvalue()
+
+
+def pillow_round_trip(u8, quality):
+    """`u8` through Pillow's JPEG at `quality` and back: the pixels a JPEG-stored LR decodes to."""
+    from PIL import Image
+    return np.array(Image.open(io.BytesIO(pillow_jpeg(u8, quality))).convert("RGB"))

@@ -19,7 +19,6 @@ metadata names the old up.onnx) and the gradient graphs made from them stay serv
 """
 
 import argparse
-import hashlib
 import json
 import os
 
@@ -115,17 +114,6 @@ def _pad_conv_outputs(g, conv, inits, added_inits, new_nodes):
     new_nodes.append((nodes[nodes.index(conv) + 1], slice_node))
 
 
-def _sha256(path):
-    with open(path, "rb") as f:
-        return hashlib.sha256(f.read()).hexdigest()
-
-
-def _run(path, x):
-    import onnxruntime as ort
-    session = ort.InferenceSession(path, providers=["CPUExecutionProvider"])
-    return session.run(None, {session.get_inputs()[0].name: x})[0]
-
-
 def _to_u8(x):
     return (np.clip(x, 0, 1) * 255).round().astype(np.uint8)
 
@@ -134,6 +122,7 @@ def pad_pack(pack, image):
     """Pads the pack's two graphs in place and records it in model.json; refuses if an 8-bit output moves by more
     than one level or the pack is padded already. Returns the check's numbers."""
     from PIL import Image
+    from . import export
     card_path = os.path.join(pack, "model.json")
     with open(card_path) as f:
         card = json.load(f)
@@ -149,17 +138,21 @@ def pad_pack(pack, image):
         path = os.path.join(pack, graph + ".onnx")
         padded = path + ".padded"
         onnx.save(pad_graph(onnx.load(path), True), padded)
-        x = hr if graph == "down" else _to_u8(_run(path.replace("up.onnx", "down.onnx"), hr)).astype(np.float32) / 255
-        before, after = _run(path, x), _run(padded, x)
+        if graph == "down":
+            feeds = {"hr": hr}
+        else:
+            lr = export.ort_run(os.path.join(pack, "down.onnx"), {"hr": hr})[0]
+            feeds = {"lr": _to_u8(lr).astype(np.float32) / 255}
+        before, after = export.ort_run(path, feeds)[0], export.ort_run(padded, feeds)[0]
         levels = int(np.abs(_to_u8(before).astype(int) - _to_u8(after).astype(int)).max())
         if levels > 1:
             os.remove(padded)
             raise SystemExit(f"{path}: padded output differs by {levels} levels")
-        old = _sha256(path)
+        old = export.sha256(path)
         os.replace(padded, path)
         node = card["onnx"][graph]
         node["same_function_as"] = sorted(set(node.get("same_function_as", [])) | {old})
-        node["sha256"] = _sha256(path)
+        node["sha256"] = export.sha256(path)
         report[graph] = {"max_abs_diff": float(np.abs(before - after).max()), "max_levels_8bit": levels,
                          "pixels_differing_8bit": int((_to_u8(before) != _to_u8(after)).any(axis=1).sum())}
     card["layout"] = {"padded_to": BLOCK, "tool": "models/train/pad_channels.py --pack",

@@ -42,7 +42,7 @@ import torch
 import torch.nn.functional as F
 from PIL import Image, features
 
-from . import metrics
+from . import jpeg_sim, metrics
 
 SCALE = 2
 HR_QUALITIES = (5, 10, 20, 30, 50, 70, 80, 90, 95)  # low ones too, so the curves overlap the LR ones
@@ -61,7 +61,7 @@ def encode(u8, codec, quality=None):
     elif codec == "webp":
         im.save(buf, "WEBP", quality=quality, method=4)
     elif codec == "jpeg":
-        im.save(buf, "JPEG", quality=quality, subsampling="4:2:0")
+        return jpeg_sim.pillow_jpeg(u8, quality)
     else:
         raise ValueError("unknown codec " + codec)
     return buf.getvalue()

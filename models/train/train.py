@@ -16,7 +16,6 @@ restore only. Release those with release_lossy.py. On a lent GPU: gpu.py.
 """
 import argparse
 import glob
-import io
 import json
 import math
 import os
@@ -39,9 +38,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 #   x4: LR has 3HW/16, z 45HW/16, HR 3HW   -> fit 1, rec 1, ce 0.9375
 LOSS_W = {2: dict(fit=1.0, rec=1.0, ce=0.75), 4: dict(fit=1.0, rec=1.0, ce=0.9375)}
 TUNABLE = {"threads", "max_steps", "ckpt_every", "val_every", "log_every", "device", "max_seconds"}
-# Options added after older runs were made: absent from their stored config, which means the default.
-LATER = {"codec": None, "codec_quality": [50, 95], "card_quality": 80, "quant": ["st", "noise"], "fit_weight": None,
-         "freeze_down": False}
+# Options added after older runs were made: absent from their stored config, which means their default.
+LATER = ("codec", "codec_quality", "card_quality", "quant", "fit_weight", "freeze_down")
 
 
 def bicubic_down(hr, s):
@@ -82,10 +80,7 @@ def bicubic_baseline_psnr(crops, s):
 
 def real_jpeg(lr8, quality):
     """An 8-bit LR [1, 3, h, w] in [0, 1] through Pillow's libjpeg (4:2:0) and back."""
-    u8 = (lr8 * 255).round().byte()[0].permute(1, 2, 0).cpu().numpy()
-    buf = io.BytesIO()
-    Image.fromarray(u8).save(buf, "JPEG", quality=int(quality), subsampling=2)
-    dec = np.array(Image.open(io.BytesIO(buf.getvalue())).convert("RGB"))
+    dec = jpeg_sim.pillow_round_trip((lr8 * 255).round().byte()[0].permute(1, 2, 0).cpu().numpy(), quality)
     return torch.from_numpy(dec).permute(2, 0, 1)[None].float().to(lr8.device) / 255.0
 
 
@@ -108,11 +103,11 @@ def codec_pass(lr8, cfg, rng):
 
 @torch.backends.nnpack.flags(enabled=False)  # batch 1: NNPACK would warn on every conv here
 @torch.no_grad()
+@irn.float32()
 def validate(net, crops, s, jpeg_quality=None, down_net=None):
     """PSNR-Y of the z=0 restore and of the LR, in float32 as the exported graphs run; with `jpeg_quality`, the
     LR goes through the real codec at that quality before the restore, as a compression-aware asset is stored; with
     `down_net`, that network makes the LR (a run whose downscale is frozen)."""
-    bf16, irn.DenseBlock.bf16 = irn.DenseBlock.bf16, False
     net.eval()
     p_hr, p_lr = [], []
     for c in crops:
@@ -129,7 +124,6 @@ def validate(net, crops, s, jpeg_quality=None, down_net=None):
         lr8 = (lr * 255).round().byte()[0].permute(1, 2, 0).cpu().numpy()
         p_lr.append(metrics.psnr_y(bic8, lr8, 0))
     net.train()
-    irn.DenseBlock.bf16 = bf16
     return float(np.mean(p_hr)), float(np.mean(p_lr))
 
 
@@ -235,7 +229,8 @@ def main():
     if os.path.exists(ckpt_path):
         ckpt = torch.load(ckpt_path, map_location="cpu", weights_only=False)
         old = ckpt["config"]
-        diff = {k: (old.get(k, LATER.get(k)), v) for k, v in cfg.items() if old.get(k, LATER.get(k)) != v}
+        stored = {**{k: ap.get_default(k) for k in LATER}, **old}
+        diff = {k: (stored.get(k), v) for k, v in cfg.items() if stored.get(k) != v}
         if diff:
             print("note: resuming with the stored config; ignoring command-line differences:",
                   diff, flush=True)
@@ -333,10 +328,8 @@ def main():
             out = net(hr)
         else:
             # float32 as the exported down.onnx runs, so the LRs are the ones the source model serves
-            bf16, irn.DenseBlock.bf16 = irn.DenseBlock.bf16, False
-            with torch.no_grad():
+            with torch.no_grad(), irn.float32():
                 out = down_net(hr)
-            irn.DenseBlock.bf16 = bf16
         lr_img, z = out[:, :3], out[:, 3:]
         l_fit = F.mse_loss(lr_img, bicubic_down(hr, s))
         l_z = torch.mean(z * z)

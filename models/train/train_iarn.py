@@ -64,11 +64,11 @@ def val_crops(imgs, size):
 
 @torch.backends.nnpack.flags(enabled=False)
 @torch.no_grad()
+@irn.float32()
 def validate(net, crops):
     """Mean PSNR-Y (host cycle, 8-bit everywhere, border ceil(s)) and LR PSNR-Y vs iris bicubic LR
     per VAL_SCALES entry, float32 as the graphs run."""
     from . import iarn_export
-    bf16, irn.DenseBlock.bf16 = irn.DenseBlock.bf16, False
     net.eval()
     d, u = iarn_export.torch_callables(net)
     res = []
@@ -81,7 +81,6 @@ def validate(net, crops):
             pl.append(metrics.psnr_y(iarn.resize_u8(c, w, h), p["lr8"], 0))
         res.append((float(np.mean(ph)), float(np.mean(pl))))
     net.train()
-    irn.DenseBlock.bf16 = bf16
     return res
 
 

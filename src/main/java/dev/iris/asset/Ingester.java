@@ -173,7 +173,7 @@ public final class Ingester {
         // A compression-aware model's version holds what its codec decodes the LR to, so that is what the round
         // trip is measured on and the kept restore made from (the store encodes it again, to the same bytes).
         Optional<LrCodec> trainedFor = model.pack().card().lrCodec().map(LrCodec::of);
-        Rgb8Image held = trainedFor.map(c -> c.decode(c.encode(lr), lr.width(), lr.height())).orElse(lr);
+        Rgb8Image held = trainedFor.map(c -> c.stored(lr)).orElse(lr);
         Scale scale = model.scaleOf(hr.width(), hr.height(), lr.width(), lr.height());
         RescaleModel.Region window = measuredWindow(hr.width(), hr.height(), scale);
         boolean whole = window.width() == hr.width() && window.height() == hr.height()

@@ -74,6 +74,14 @@ public sealed interface LrCodec permits PngLrCodec, WebpLrCodec, JpegLrCodec {
      */
     long encodeNativeBytes(long lrPixels);
 
+    /**
+     * What a reader of a version stored with this codec gets for {@code lr}: {@code lr} itself for a lossless
+     * codec, else what its encoding decodes to.
+     */
+    default Rgb8Image stored(Rgb8Image lr) {
+        return lossless() ? lr : decode(encode(lr), lr.width(), lr.height());
+    }
+
     /** Encodes {@code lr}, and its alpha plane if it has one. */
     EncodedLr encode(Rgb8Image lr);
 

@@ -35,17 +35,17 @@ import java.util.Set;
  *                     empty when the pack ships none (it then optimises the LR stage only); checked at load when
  *                     present, as are {@code onnx.hr_grad.down_sha256} and {@code up_sha256}, the graphs it was made
  *                     from
- * @param sameFunctionAs earlier SHA-256s of {@code up.onnx} and {@code down.onnx} that compute the same function up to
- *                   float rounding ({@code onnx.up.same_function_as}, {@code onnx.down.same_function_as}): a graph
- *                   re-laid out for speed (models/train/pad_channels.py) keeps serving the assets, and accepting the
- *                   gradient graphs, made with the one it replaced
+ * @param upSameFunctionAs earlier SHA-256s of {@code up.onnx} that compute the same function up to float rounding
+ *                   ({@code onnx.up.same_function_as}): a graph re-laid out for speed (models/train/pad_channels.py)
+ *                   keeps serving the assets made for the one it replaced; gradient graphs made from an earlier
+ *                   {@code up.onnx} or {@code down.onnx} (also {@code onnx.down.same_function_as}) are accepted at load
  * @param lrCodec    the lossy codec the model was trained to be stored with ({@code lr_codec}): its LR is stored that
  *                   way, and restores well only from what that codec decodes to; empty for a lossless model, whose LR
  *                   is never stored lossily
  */
 public record ModelCard(String id, Family family, int scale, double minScale, double maxScale, String downSha256,
         String upSha256, List<Integer> blocksPerLevel, Optional<String> lrGradSha256, Optional<String> hrGradSha256,
-        Set<String> sameFunctionAs, Optional<LossyCodec> lrCodec) {
+        Set<String> upSameFunctionAs, Optional<LossyCodec> lrCodec) {
     /**
      * A lossy LR codec at one quality, as a compression-aware model's card names it.
      *
@@ -85,7 +85,7 @@ public record ModelCard(String id, Family family, int scale, double minScale, do
 
     public ModelCard {
         blocksPerLevel = List.copyOf(blocksPerLevel);
-        sameFunctionAs = sameFunctionAs.stream().map(h -> h.toLowerCase(Locale.ROOT)).collect(
+        upSameFunctionAs = upSameFunctionAs.stream().map(h -> h.toLowerCase(Locale.ROOT)).collect(
                 java.util.stream.Collectors.toUnmodifiableSet());
     }
 
@@ -94,7 +94,8 @@ public record ModelCard(String id, Family family, int scale, double minScale, do
      * restored by this pack: that graph, or one it computes the same function as.
      */
     public boolean restoresFor(String modelSha256) {
-        return upSha256.equalsIgnoreCase(modelSha256) || sameFunctionAs.contains(modelSha256.toLowerCase(Locale.ROOT));
+        return upSha256.equalsIgnoreCase(modelSha256)
+                || upSameFunctionAs.contains(modelSha256.toLowerCase(Locale.ROOT));
     }
 
     /**
@@ -151,21 +152,25 @@ public record ModelCard(String id, Family family, int scale, double minScale, do
         architecture.path("blocks_per_level").forEach(n -> blocks.add(n.asInt()));
         String down = text(file, onnx.path("down"), "sha256", "onnx.down.sha256");
         String up = text(file, onnx.path("up"), "sha256", "onnx.up.sha256");
-        Set<String> same = new HashSet<>();
-        for (String graph : List.of("down", "up")) {
-            onnx.path(graph).path("same_function_as").forEach(h -> same.add(h.asText().toLowerCase(Locale.ROOT)));
-        }
-        Set<String> downs = versions(down, onnx.path("down")), ups = versions(up, onnx.path("up"));
+        Set<String> earlierDowns = earlier(onnx.path("down")), earlierUps = earlier(onnx.path("up"));
+        Set<String> downs = with(earlierDowns, down), ups = with(earlierUps, up);
         Optional<String> lrGrad = gradient(file, onnx, "lr_grad", Map.of("up_sha256", ups));
         Optional<String> hrGrad = gradient(file, onnx, "hr_grad", Map.of("down_sha256", downs, "up_sha256", ups));
-        return new ModelCard(id, family, scale, min, max, down, up, blocks, lrGrad, hrGrad, same,
+        return new ModelCard(id, family, scale, min, max, down, up, blocks, lrGrad, hrGrad, earlierUps,
                 lossyCodec(file, root));
     }
 
-    /** A graph's SHA-256 with those it has the same function as, lower case. */
-    private static Set<String> versions(String sha256, JsonNode graph) {
-        Set<String> all = new HashSet<>(Set.of(sha256.toLowerCase(Locale.ROOT)));
-        graph.path("same_function_as").forEach(h -> all.add(h.asText().toLowerCase(Locale.ROOT)));
+    /** The SHA-256s a graph's {@code same_function_as} lists, lower case. */
+    private static Set<String> earlier(JsonNode graph) {
+        Set<String> hashes = new HashSet<>();
+        graph.path("same_function_as").forEach(h -> hashes.add(h.asText().toLowerCase(Locale.ROOT)));
+        return hashes;
+    }
+
+    /** {@code earlier} and the graph's own SHA-256: every version a gradient graph may have been made from. */
+    private static Set<String> with(Set<String> earlier, String sha256) {
+        Set<String> all = new HashSet<>(earlier);
+        all.add(sha256.toLowerCase(Locale.ROOT));
         return all;
     }
 

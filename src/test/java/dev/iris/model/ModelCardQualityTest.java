@@ -62,7 +62,7 @@ class ModelCardQualityTest {
                 // a compression-aware pack restores its LR as the store keeps it: through the codec it names
                 Optional<LrCodec> codec = pack.card().lrCodec().map(LrCodec::of);
                 if (codec.isPresent()) {
-                    stored = codec.get().decode(codec.get().encode(stored), stored.width(), stored.height());
+                    stored = codec.get().stored(stored);
                 }
                 Rgb8Image restored = model.restore(stored, hr.width(), hr.height(), null);
                 double psnrY = Quality.psnrY(hr, restored, (int) Math.ceil(Math.max(scale.x(), scale.y())));

@@ -14,7 +14,6 @@ import dev.iris.image.Decoder;
 import dev.iris.image.Quality;
 import dev.iris.image.Rgb8Image;
 import dev.iris.model.ModelCard;
-import dev.iris.model.RescaleModel;
 import dev.iris.model.Rescaler;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -80,7 +79,6 @@ class CompressionAwareModelTest {
     private static Rescaler lossyModel(IrisTestServer iris) {
         return iris.app().models().orElseThrow().all().stream()
                 .filter(m -> m.pack().card().lrCodec().isPresent())
-                .map(RescaleModel.class::cast)
                 .filter(Rescaler.class::isInstance).map(Rescaler.class::cast)
                 .findFirst().orElseThrow(() -> new AssertionError("no compression-aware model in "
                         + IrisTestServer.MODELS));

@@ -171,11 +171,11 @@ class IrisFilterTest {
     @Test
     void get_assetMadeForAGraphTheLoadedOneReplacedWithTheSameFunction_isRestoredByTheModel() {
         Rescaler relaid = iris.app().models().orElseThrow().fixedScale().stream()
-                .filter(r -> !r.pack().card().sameFunctionAs().isEmpty()).findFirst()
+                .filter(r -> !r.pack().card().upSameFunctionAs().isEmpty()).findFirst()
                 .orElseThrow(() -> new AssertionError("no pack with same_function_as in " + IrisTestServer.MODELS));
         AssetMeta made = iris.ingest("relaid-source", "photo.png", relaid.scale());
         assertEquals(relaid.pack().id(), made.modelId());
-        String older = relaid.pack().card().sameFunctionAs().iterator().next();
+        String older = relaid.pack().card().upSameFunctionAs().iterator().next();
         Rgb8Image lr = iris.app().store().read(made).lr();
         iris.app().store().put(new AssetMeta("relaid", "", "", made.width(), made.height(), made.lrWidth(),
                 made.lrHeight(), made.scale(), made.modelId(), older, made.sourceSha256(), false, made.created(),
