@@ -98,6 +98,8 @@ def main():
     ap.add_argument("--clip", type=float, default=10.0)
     ap.add_argument("--total-steps", type=int, default=600)
     ap.add_argument("--warmup", type=int, default=30)
+    ap.add_argument("--fit-weight", type=float, default=LOSS_W["fit"],
+                    help="weight of the LR's MSE to the bicubic LR: lower lets the LR carry more detail")
     ap.add_argument("--bf16", action="store_true")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--val-size", type=int, default=160)
@@ -112,8 +114,8 @@ def main():
     run_dir = os.path.join(HERE, "runs", a.run)
     os.makedirs(run_dir, exist_ok=True)
     ckpt_path = os.path.join(run_dir, "last.pt")
-    cfg = {k: v for k, v in vars(a).items() if k not in TUNABLE and k not in ("run", "model_id")}
-    cfg.update(id=a.model_id, sched="cosine", loss_weights=LOSS_W, family="iarn")
+    cfg = {k: v for k, v in vars(a).items() if k not in TUNABLE and k not in ("run", "model_id", "fit_weight")}
+    cfg.update(id=a.model_id, sched="cosine", loss_weights=dict(LOSS_W, fit=a.fit_weight), family="iarn")
 
     ckpt = None
     if os.path.exists(ckpt_path):

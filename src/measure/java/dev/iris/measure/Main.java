@@ -22,8 +22,10 @@ import java.util.Optional;
 public final class Main {
     private static final String USAGE = """
             usage: iris <measurement> [options]    (measurement: target/iris-measure.jar, not part of iris.jar)
-              eval <dir> [--scale 2|4] [--model id] [--out docs/eval]
-                                                      quality and bytes vs bicubic, JPEG and WebP
+              eval <dir> [--scale 2|4] [--model id] [--crop 384] [--out docs/eval]
+                                                      quality and bytes vs bicubic, JPEG and WebP; for an
+                                                      arbitrary-scale --model, quality over scales against
+                                                      the baselines on centre crops (--crop 0: whole images)
               bench [--out docs/BENCHMARKS.md] [--seconds 10] [--runs 5]
                                                       model speed and memory, server latency and throughput
                                                       against baselines, as Markdown
@@ -47,7 +49,7 @@ public final class Main {
     /** Options that may also be given as two words, {@code --scale 2}. */
     private static final List<String> TWO_WORD = List.of("--scale", "--model", "--out", "--seconds", "--runs",
             "--windows", "--rss-budget-mb", "--soak-seconds", "--threads", "--side", "--sizes", "--variants",
-            "--iterations", "--hr-iterations");
+            "--iterations", "--hr-iterations", "--crop");
 
     private Main() {}
 
@@ -93,9 +95,14 @@ public final class Main {
                     yield 2;
                 }
                 Optional<String> model = Optional.ofNullable(options.remove("model"));
+                String crop = Optional.ofNullable(options.remove("crop")).orElse("384");
+                if (!crop.matches("0|[1-9][0-9]{0,4}")) {
+                    System.err.println("iris: --crop needs a side in pixels (0: whole images), got " + crop);
+                    yield 2;
+                }
                 Path out = base.resolve(Optional.ofNullable(options.remove("out")).orElse("docs/eval"));
                 yield EvalCommand.run(ConfigLoader.load(Optional.of(configFile), options, base), positional,
-                        scale, model, out);
+                        scale, model, Integer.parseInt(crop), out);
             }
             case "loadtest" -> {
                 Path out = base.resolve(Optional.ofNullable(options.remove("out")).orElse("docs/LOADTEST.md"));
