@@ -33,6 +33,8 @@ final class Health {
         app.config().serving().restoreWait().ifPresent(wait -> provisional.put("restoreWaitMs", wait.toMillis()));
         provisional.put("answers", app.renderer().provisionalAnswers());
         out.put("provisional", provisional);
+        // restores of only the part of the original a crop reads (Renderer.partToRestore)
+        out.put("partialRestores", app.renderer().partialRestores());
         Map<String, Object> caches = new LinkedHashMap<>();
         app.caches().usage().forEach((name, usage) -> caches.put(name, cache(usage)));
         out.put("caches", caches);

@@ -25,19 +25,45 @@ public final class Resampler {
      * The pixels {@code [x0, x0 + w) x [y0, y0 + h)} of {@code full} resized to {@code outWidth x outHeight}
      * (exactly those of {@link #resize}), computed from {@code part} alone: the pixels of {@code full} from
      * ({@code partX}, {@code partY}), which must hold every source pixel the region reads
-     * ({@link #sourceSpan}). Lets a model's tiles be resized one by one without the whole image in memory.
+     * ({@link #sourceSpan}). Lets a model's tiles be resized one by one without the whole image in memory, and a
+     * crop of a large image be rendered from the part under it.
      */
     public static Rgb8Image resizeRegion(Rgb8Image part, int partX, int partY, int fullWidth, int fullHeight,
             int outWidth, int outHeight, Filter filter, int x0, int y0, int w, int h) {
-        Weights wx = Weights.of(fullWidth, outWidth, filter);
-        Weights wy = Weights.of(fullHeight, outHeight, filter);
-        int[] sx = wx.taps(x0, x0 + w), sy = wy.taps(y0, y0 + h);
+        Weights wx = outWidth == fullWidth ? null : Weights.of(fullWidth, outWidth, filter);
+        Weights wy = outHeight == fullHeight ? null : Weights.of(fullHeight, outHeight, filter);
+        int[] sx = wx == null ? new int[] {x0, x0 + w} : wx.taps(x0, x0 + w);
+        int[] sy = wy == null ? new int[] {y0, y0 + h} : wy.taps(y0, y0 + h);
         if (sx[0] < partX || sy[0] < partY || sx[1] > partX + part.width() || sy[1] > partY + part.height()) {
             throw new IllegalArgumentException("the region [" + x0 + "," + (x0 + w) + ")x[" + y0 + "," + (y0 + h)
                     + ") reads source pixels [" + sx[0] + "," + sx[1] + ")x[" + sy[0] + "," + sy[1]
                     + ") outside the part at " + partX + "," + partY + " of " + part.width() + "x" + part.height());
         }
-        return resample(part, wx.slice(x0, w, partX), wy.slice(y0, h, partY), w, h);
+        // An axis whose size stays is not resampled, as in resize: its pixels are taken as they are.
+        Rgb8Image source = part;
+        if (wx == null || wy == null) {
+            source = crop(part, wx == null ? x0 - partX : 0, wy == null ? y0 - partY : 0,
+                    wx == null ? w : part.width(), wy == null ? h : part.height());
+        }
+        if (wx == null && wy == null) {
+            return source;
+        }
+        return resample(source, wx == null ? null : wx.slice(x0, w, partX), wy == null ? null : wy.slice(y0, h,
+                partY), w, h);
+    }
+
+    /**
+     * The source pixels {@code plan}'s crop reads from a {@code fullWidth x fullHeight} image, as
+     * {@code {x, y, width, height}}: all that {@link #renderPart} needs of it.
+     */
+    public static int[] sourceWindow(int fullWidth, int fullHeight, ResizePlan plan, Filter filter) {
+        int[] sx = plan.resizeWidth() == fullWidth ? new int[] {plan.cropX(), plan.cropX() + plan.cropWidth()}
+                : Weights.of(fullWidth, plan.resizeWidth(), filter).taps(plan.cropX(), plan.cropX()
+                        + plan.cropWidth());
+        int[] sy = plan.resizeHeight() == fullHeight ? new int[] {plan.cropY(), plan.cropY() + plan.cropHeight()}
+                : Weights.of(fullHeight, plan.resizeHeight(), filter).taps(plan.cropY(), plan.cropY()
+                        + plan.cropHeight());
+        return new int[] {sx[0], sy[0], sx[1] - sx[0], sy[1] - sy[0]};
     }
 
     /**
@@ -227,11 +253,21 @@ public final class Resampler {
 
     /** Applies {@code plan} to {@code source}; padding uses {@code background} (0xAARRGGBB). */
     public static Rgb8Image render(Rgb8Image source, ResizePlan plan, Filter filter, int background) {
-        Rgb8Image resized = resize(source, plan.resizeWidth(), plan.resizeHeight(), filter);
-        Rgb8Image cropped = plan.cropX() == 0 && plan.cropY() == 0 && plan.cropWidth() == resized.width()
-                && plan.cropHeight() == resized.height()
-                ? resized
-                : crop(resized, plan.cropX(), plan.cropY(), plan.cropWidth(), plan.cropHeight());
+        return renderPart(source, 0, 0, source.width(), source.height(), plan, filter, background);
+    }
+
+    /**
+     * {@link #render} of a {@code fullWidth x fullHeight} image from {@code part} alone, its pixels from
+     * ({@code partX}, {@code partY}), which must cover {@link #sourceWindow}: the same output, pixel for pixel.
+     */
+    public static Rgb8Image renderPart(Rgb8Image part, int partX, int partY, int fullWidth, int fullHeight,
+            ResizePlan plan, Filter filter, int background) {
+        boolean whole = partX == 0 && partY == 0 && part.width() == fullWidth && part.height() == fullHeight;
+        boolean uncropped = plan.cropX() == 0 && plan.cropY() == 0 && plan.cropWidth() == plan.resizeWidth()
+                && plan.cropHeight() == plan.resizeHeight();
+        Rgb8Image cropped = whole && uncropped ? resize(part, plan.resizeWidth(), plan.resizeHeight(), filter)
+                : resizeRegion(part, partX, partY, fullWidth, fullHeight, plan.resizeWidth(), plan.resizeHeight(),
+                        filter, plan.cropX(), plan.cropY(), plan.cropWidth(), plan.cropHeight());
         int ow = plan.outWidth();
         int oh = plan.outHeight();
         int px = plan.padX();

@@ -21,12 +21,22 @@ record Tile(int tx, int ty, int keepW, int keepH, int x0, int y0, int x1, int y1
      * height} LR in row order, each grown by {@code margin}.
      */
     static List<Tile> grid(int width, int height, int side, int margin) {
+        return grid(0, 0, width, height, width, height, side, margin);
+    }
+
+    /**
+     * Tiles of {@code side} covering {@code [wx0, wx1) x [wy0, wy1)} of a {@code width x height} LR in row order,
+     * each grown by {@code margin} and clipped to the LR: a window restored alone runs a grid laid over the window
+     * itself, not the tiles of the whole image that meet it, which would run up to a tile's side more on each edge.
+     */
+    static List<Tile> grid(int wx0, int wy0, int wx1, int wy1, int width, int height, int side, int margin) {
         List<Tile> tiles = new ArrayList<>();
-        for (long ty = 0; ty < height; ty += side) {
-            for (long tx = 0; tx < width; tx += side) {
-                tiles.add(new Tile((int) tx, (int) ty, (int) Math.min(side, width - tx), (int) Math.min(side,
-                        height - ty), (int) Math.max(0, tx - margin), (int) Math.max(0, ty - margin),
-                        (int) Math.min(width, tx + side + margin), (int) Math.min(height, ty + side + margin)));
+        for (long ty = wy0; ty < wy1; ty += side) {
+            for (long tx = wx0; tx < wx1; tx += side) {
+                tiles.add(new Tile((int) tx, (int) ty, (int) Math.min(side, wx1 - tx), (int) Math.min(side,
+                        wy1 - ty), (int) Math.max(0, tx - margin), (int) Math.max(0, ty - margin),
+                        (int) Math.min(width, Math.min(wx1, tx + side) + margin),
+                        (int) Math.min(height, Math.min(wy1, ty + side) + margin)));
             }
         }
         return tiles;

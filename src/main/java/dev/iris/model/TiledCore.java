@@ -129,11 +129,16 @@ final class TiledCore {
         }
     }
 
-    /** The tiles covering the LR whose kept part meets the window; one tile when the image fits in one. */
+    /**
+     * The tiles whose kept parts cover the window (clipped to the LR); one tile when the window fits in one. A
+     * model without a receptive radius runs whole: its window is the whole LR.
+     */
     private List<Tile> tiles(int lrWidth, int lrHeight, int wx0, int wy0, int wx1, int wy1) {
-        return Tile.grid(lrWidth, lrHeight, margin < 0 ? Integer.MAX_VALUE : tileLr, Math.max(0, margin)).stream()
-                .filter(t -> t.tx() + t.keepW() > wx0 && t.tx() < wx1 && t.ty() + t.keepH() > wy0 && t.ty() < wy1)
-                .toList();
+        if (margin < 0) {
+            return Tile.grid(lrWidth, lrHeight, Integer.MAX_VALUE, 0);
+        }
+        return Tile.grid(Math.max(0, wx0), Math.max(0, wy0), Math.min(lrWidth, wx1), Math.min(lrHeight, wy1),
+                lrWidth, lrHeight, tileLr, margin);
     }
 
     private static Map<String, FloatTensor> inputs(String name, Rgb8Image image, float[] conditioning, Arena arena) {

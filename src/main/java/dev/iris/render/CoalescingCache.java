@@ -1,6 +1,7 @@
 package dev.iris.render;
 
 import com.github.benmanes.caffeine.cache.Cache;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
@@ -28,6 +29,13 @@ final class CoalescingCache<K, V> {
     /** Caches {@code value}, made elsewhere; a computation of it already in flight still finishes and caches its own. */
     void put(K key, V value) {
         cache.put(key, value);
+    }
+
+    /** The value cached or being computed, if either; starts nothing. */
+    Optional<CompletableFuture<V>> ifPresent(K key) {
+        V cached = cache.getIfPresent(key);
+        return cached != null ? Optional.of(CompletableFuture.completedFuture(cached))
+                : Optional.ofNullable(inFlight.get(key));
     }
 
     /** Computes synchronously on the calling thread (resampling and encoding). */

@@ -27,7 +27,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Renders one asset version at one size: plan the size against the original, pick the pixels (the stored LR when
  * the output needs no more detail than it holds, otherwise the restored image: from the restored tier when any node
- * made it before, else from the model, which then offers it to the tier), resample, encode. Encoded images and
+ * made it before, else from the model, which then offers it to the tier; for a crop of at most half the original
+ * whose whole restore nobody has, the model restores only the part under the crop), resample, encode. Encoded images and
  * source pixels are cached and coalesced, so N concurrent cold requests for one asset run the model once.
  * Restores made elsewhere (at ingest) can be put into the cache and the tier, as a {@link RestoreKeeper}.
  * Thread-safe.
@@ -43,6 +44,7 @@ public final class Renderer implements RestoreKeeper {
     private final IrisConfig.Serving serving;
     private final Duration timeLimit;
     private final Counter provisionalAnswers;
+    private final Counter partialRestores;
     /** Asset versions whose model is gone, each logged once rather than on every render. */
     private final Set<String> warnedOrphans = ConcurrentHashMap.newKeySet();
 
@@ -51,6 +53,8 @@ public final class Renderer implements RestoreKeeper {
         this.provisionalAnswers = Counter.builder("iris.render.provisional")
                 .description("Answers from the LR resampled because the restore was not ready within "
                         + "serving.restoreWaitMs").register(meters);
+        this.partialRestores = Counter.builder("iris.render.partial")
+                .description("Restores of only the part of the original a crop reads").register(meters);
         this.store = store;
         this.tier = tier;
         this.models = models;
@@ -90,7 +94,7 @@ public final class Renderer implements RestoreKeeper {
                 || Futures.within(restoredAsync(meta, model.get()), wait, "restore of " + meta.name()).isPresent()) {
             return Optional.empty();
         }
-        Rgb8Image out = Resampler.render(lr(meta), planOnLr(plan, meta), Filter.LANCZOS3, serving.background());
+        Rgb8Image out = Resampler.render(lr(meta), planOnLr(plan, meta), RENDER_FILTER, serving.background());
         return Optional.of(encode(out, request.format(), request.quality()));
     }
 
@@ -99,13 +103,21 @@ public final class Renderer implements RestoreKeeper {
         return (long) provisionalAnswers.count();
     }
 
+    /** Restores of a crop's part only so far, for health. */
+    public long partialRestores() {
+        return (long) partialRestores.count();
+    }
+
     /** The request, step by step. */
     private EncodedImage renderUncached(AssetMeta meta, ImageRequest request) {
         ResizePlan plan = plan(request, meta);
         Pixels source = pixelsFor(plan, meta);
-        Rgb8Image out = Resampler.render(source.image(), source.plan(), Filter.LANCZOS3, serving.background());
+        Rgb8Image out = Resampler.renderPart(source.image(), source.x(), source.y(), source.fullWidth(),
+                source.fullHeight(), source.plan(), RENDER_FILTER, serving.background());
         return encode(out, request.format(), request.quality());
     }
+
+    private static final Filter RENDER_FILTER = Filter.LANCZOS3;
 
     /**
      * The stored LR enlarged back to the original size with plain bicubic, as PNG: what the model's restore is
@@ -125,11 +137,20 @@ public final class Renderer implements RestoreKeeper {
                 serving.enlarge());
     }
 
-    /** Source pixels and the plan that turns them into the output. */
-    record Pixels(Rgb8Image image, ResizePlan plan) {}
+    /**
+     * Source pixels and the plan that turns them into the output: {@code image} holds the pixels from
+     * ({@code x}, {@code y}) of the {@code fullWidth x fullHeight} image the plan was made for (all of it, or the part
+     * a crop reads).
+     */
+    record Pixels(Rgb8Image image, int x, int y, int fullWidth, int fullHeight, ResizePlan plan) {
+        Pixels(Rgb8Image whole, ResizePlan plan) {
+            this(whole, 0, 0, whole.width(), whole.height(), plan);
+        }
+    }
 
     /**
-     * The LR (with {@code plan} moved onto it) when the output fits in it or no model can restore it, else the
+     * The LR (with {@code plan} moved onto it) when the output fits in it or no model can restore it; else the
+     * restore of the part of the original a crop reads when that is worth it ({@link #partToRestore}); else the
      * model's restore at the original size.
      */
     private Pixels pixelsFor(ResizePlan plan, AssetMeta meta) {
@@ -137,8 +158,36 @@ public final class Renderer implements RestoreKeeper {
         if (fitsInLr(plan, meta) || model.isEmpty()) {
             return new Pixels(lr(meta), planOnLr(plan, meta));
         }
+        Optional<RescaleModel.Region> part = partToRestore(plan, meta);
+        if (part.isPresent()) {
+            RescaleModel.Region r = part.get();
+            return new Pixels(restoredPart(meta, model.get(), r), r.x(), r.y(), meta.width(), meta.height(), plan);
+        }
         return new Pixels(restored(meta, model.get()), plan);
     }
+
+    /**
+     * The part of the original to restore alone for {@code plan}: the source pixels its crop reads, when they are at
+     * most {@code 1 / }{@value #PART_SHARE} of the original and no whole restore is cached, in flight or in the
+     * restored tier (one found there is cached and used instead). Why half: a part restore is not kept, so a second
+     * crop of the same asset pays again; below half, two crops still cost no more than the whole restore that would
+     * have served both, and a banner or a square thumbnail of a wide photo is far below it.
+     */
+    private Optional<RescaleModel.Region> partToRestore(ResizePlan plan, AssetMeta meta) {
+        int[] w = Resampler.sourceWindow(meta.width(), meta.height(), plan, RENDER_FILTER);
+        if ((long) w[2] * w[3] * PART_SHARE > (long) meta.width() * meta.height()
+                || caches.sources.ifPresent(hrKey(meta)).isPresent()) {
+            return Optional.empty();
+        }
+        Optional<Rgb8Image> kept = tier.find(meta);
+        if (kept.isPresent()) {
+            caches.sources.put(hrKey(meta), kept.get());
+            return Optional.empty();
+        }
+        return Optional.of(new RescaleModel.Region(w[0], w[1], w[2], w[3]));
+    }
+
+    private static final int PART_SHARE = 2;
 
     /** Whether the output needs no more detail than the LR holds: the resize shrinks by at least the scale. */
     static boolean fitsInLr(ResizePlan plan, AssetMeta meta) {
@@ -184,8 +233,7 @@ public final class Renderer implements RestoreKeeper {
 
     /** The restore at the original size: cached, in flight, or started now. */
     private CompletableFuture<Rgb8Image> restoredAsync(AssetMeta meta, RescaleModel model) {
-        var key = new ImageCaches.SourceKey(meta.name(), meta.version(), ImageCaches.Kind.HR);
-        return caches.sources.getAsync(key, () -> {
+        return caches.sources.getAsync(hrKey(meta), () -> {
             Optional<Rgb8Image> kept = tier.find(meta); // restored before, by this node or another
             if (kept.isPresent()) {
                 return CompletableFuture.completedFuture(kept.get());
@@ -198,6 +246,21 @@ public final class Renderer implements RestoreKeeper {
             run.thenAccept(hr -> tier.offer(meta, hr));
             return run;
         });
+    }
+
+    /** The pixels of {@code part} of the original, restored alone (not cached: the rendered output is). */
+    private Rgb8Image restoredPart(AssetMeta meta, RescaleModel model, RescaleModel.Region part) {
+        Rgb8Image lr = lr(meta);
+        partialRestores.increment();
+        return await(runner.submit("restore of part of " + meta.name(), control -> {
+            Rgb8Image hr = model.restore(lr.withoutAlpha(), meta.width(), meta.height(), part, control);
+            return lr.hasAlpha() ? hr.withAlpha(Resampler.crop(enlarged(lr, meta, Filter.LANCZOS3), part.x(),
+                    part.y(), part.width(), part.height()).alpha()) : hr;
+        }), "restore of " + meta.name());
+    }
+
+    private static ImageCaches.SourceKey hrKey(AssetMeta meta) {
+        return new ImageCaches.SourceKey(meta.name(), meta.version(), ImageCaches.Kind.HR);
     }
 
     /**
@@ -222,7 +285,7 @@ public final class Renderer implements RestoreKeeper {
     public void keep(AssetMeta stored, Rgb8Image lr, Rgb8Image restored) {
         caches.sources.put(new ImageCaches.SourceKey(stored.name(), stored.version(), ImageCaches.Kind.LR), lr);
         Rgb8Image hr = lr.hasAlpha() ? restored.withAlpha(upscaledAlpha(lr, stored)) : restored;
-        caches.sources.put(new ImageCaches.SourceKey(stored.name(), stored.version(), ImageCaches.Kind.HR), hr);
+        caches.sources.put(hrKey(stored), hr);
         tier.offer(stored, hr);
     }
 
