@@ -34,7 +34,8 @@ import java.util.Optional;
  * {@code iris first-request}: what a site's first request for a new photo costs. For each source size, a photo of
  * that many megapixels is uploaded over HTTP (timed to the stored asset), then {@code w=1600} is requested: right
  * after the ingest, again (warm), after a restart (cold: the restore runs), and after a restart with
- * {@code serving.restoreWaitMs=0} (a provisional answer). Sources whose LR is wider than the ingest's measuring
+ * {@code serving.restoreWaitMs=0} (a provisional answer); and a full-width banner a quarter of the original high
+ * after a restart (a restore of that part only). Sources whose LR is wider than the ingest's measuring
  * window are also ingested with a source cache too small to keep their restore, to weigh restoring them whole at
  * ingest. Baselines on the same JPEG: {@code vipsthumbnail} and nginx's {@code image_filter}, when installed
  * ({@link ResizeBaselines}). Writes its own marked section of {@code docs/BENCHMARKS.md}. Not thread-safe.
@@ -60,7 +61,8 @@ final class FirstRequestCommand {
      */
     record Row(double megapixels, int width, int height, int sourceBytes, Cell ingest, Cell afterIngest, Cell warm,
             Cell afterRestart, Cell provisional, String provisionalCacheControl, Cell fullAfterIngest,
-            Cell fullAfterRestart, Cell windowIngest, Cell windowFirst, ResizeBaselines.Times baselines) {}
+            Cell fullAfterRestart, Cell tierAfterRestart, Cell bannerAfterRestart, Cell windowIngest, Cell windowFirst,
+            ResizeBaselines.Times baselines) {}
 
     static int run(Path configFile, Map<String, String> overrides, Path base, Path out, List<Double> sizes,
             String commandLine) throws Exception {
@@ -118,13 +120,29 @@ final class FirstRequestCommand {
                 fullAfterIngest = iris.step(() -> iris.get(fullUrl));
             }
         }
+        // After a restart with the restored tier on, the ingest's restore is read back from the store; the cold
+        // cells below turn the tier off, as a store that never kept the restore (or evicted it) would be.
+        Cell tierAfterRestart;
         try (Running iris = Running.start(config)) {
+            tierAfterRestart = iris.step(() -> iris.get(fullToo ? fullUrl : url));
+        }
+        Map<String, String> noTier = new HashMap<>(settings);
+        noTier.put("assets.restoredMaxBytes", "0");
+        IrisConfig cold = ConfigLoader.load(Optional.of(configFile), noTier, base);
+        try (Running iris = Running.start(cold)) {
             afterRestart = iris.step(() -> iris.get(url));
             if (fullToo) {
                 fullAfterRestart = iris.step(() -> iris.get(fullUrl));
             }
         }
-        Map<String, String> waitNot = new HashMap<>(settings);
+        // A full-width banner, a quarter of the original's height, at the original's scale: the crop reads a
+        // quarter of the original, so only that part is restored (Renderer.partToRestore).
+        Cell bannerAfterRestart;
+        try (Running iris = Running.start(cold)) {
+            bannerAfterRestart = iris.step(() -> iris.get("/img/" + name + ".jpg?w=" + width + "&h=" + height / 4
+                    + "&fit=cover"));
+        }
+        Map<String, String> waitNot = new HashMap<>(noTier);
         waitNot.put("serving.restoreWaitMs", "0");
         String[] cacheControl = new String[1];
         try (Running iris = Running.start(ConfigLoader.load(Optional.of(configFile), waitNot, base))) {
@@ -135,7 +153,7 @@ final class FirstRequestCommand {
         Cell windowIngest = Cell.NONE, windowFirst = Cell.NONE;
         if (Math.ceil((double) width / scale) > 1024 || Math.ceil((double) height / scale) > 1024) {
             // a source cache whose eighth is smaller than this restore: the ingest restores its window only
-            Map<String, String> small = new HashMap<>(settings);
+            Map<String, String> small = new HashMap<>(noTier);
             small.put("cache.sourceMaxBytes", Long.toString(3L * width * height * 8 - 1));
             try (Running iris = Running.start(ConfigLoader.load(Optional.of(configFile), small, base))) {
                 windowIngest = iris.step(() -> iris.ingest(name + "-window", source, scale));
@@ -145,7 +163,9 @@ final class FirstRequestCommand {
         }
         ResizeBaselines.Times baselines = ResizeBaselines.measure(sourceFile, WIDTH, scratch.dir());
         return new Row(width * (double) height / 1e6, width, height, source.length, ingest, afterIngest, warm,
-                afterRestart, provisional, provisionalCacheControl, fullAfterIngest, fullAfterRestart, windowIngest,
+                afterRestart, provisional, provisionalCacheControl, fullAfterIngest, fullAfterRestart, tierAfterRestart,
+                bannerAfterRestart,
+                windowIngest,
                 windowFirst, baselines);
     }
 
