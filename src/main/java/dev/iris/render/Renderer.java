@@ -28,9 +28,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * Renders one asset version at one size: plan the size against the original, pick the pixels (the stored LR when
  * the output needs no more detail than it holds, otherwise the restored image: from the restored tier when any node
  * made it before, else from the model, which then offers it to the tier; for a crop of at most half the original
- * whose whole restore nobody has, the model restores only the part under the crop), resample, encode. Encoded images and
- * source pixels are cached and coalesced, so N concurrent cold requests for one asset run the model once.
- * Restores made elsewhere (at ingest) can be put into the cache and the tier, as a {@link RestoreKeeper}.
+ * whose whole restore nobody has, the model restores only the part under the crop), resample, encode. Encoded
+ * images and source pixels are cached and coalesced, so N concurrent cold requests for one asset run the model
+ * once. Restores made elsewhere (at ingest) can be put into the cache and the tier, as a {@link RestoreKeeper}.
  * Thread-safe.
  */
 public final class Renderer implements RestoreKeeper {

@@ -7,15 +7,15 @@ import dev.iris.asset.BlobStore;
 import dev.iris.asset.Ingester;
 import dev.iris.config.IrisConfig;
 import dev.iris.image.DecodeLimits;
-import dev.iris.model.ModelException;
+import dev.iris.image.Decoder;
+import dev.iris.image.Resampler;
+import dev.iris.image.Rgb8Image;
 import dev.iris.model.ArbitraryRescaler;
+import dev.iris.model.ModelException;
 import dev.iris.model.ModelRegistry;
 import dev.iris.model.RescaleModel;
 import dev.iris.model.Rescaler;
 import dev.iris.model.Scale;
-import dev.iris.image.Decoder;
-import dev.iris.image.Resampler;
-import dev.iris.image.Rgb8Image;
 import dev.iris.app.IrisApp;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -82,7 +82,8 @@ final class EvalCommand {
                 + "the same for every method; 8-bit images between every step; PSNR-Y (BT.601) with a border of "
                 + "ceil(max(s)) cropped. The no-training baseline resizes the original (bicubic) to 4x the LR size, "
                 + "runs " + x4.pack().id() + " down and up, and resizes back; the nearest fixed-scale IRN does the "
-                + "same with " + x2.pack().id() + " at 2x the LR size where the geometric mean scale is below 2√2.\n\n"
+                + "same with " + x2.pack().id() + " at 2x the LR size where the geometric mean scale is below "
+                + "2√2.\n\n"
                 + ScaleEvalReport.markdown(rows, ScaleEvaluation.SCALES) + "\n![gain over scales](scales-" + id
                 + ".png)\n";
         Files.createDirectories(out);

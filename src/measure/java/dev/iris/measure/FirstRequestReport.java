@@ -40,14 +40,17 @@ final class FirstRequestReport {
                 + "resized anew. First and median of 5 more.%n%n", w, w));
         md.append("Cells: wall ms / CPU ms (model runs).\n\n");
         md.append(f("| source | JPEG bytes | ingest | w=%d after ingest | warm | after restart | full after ingest "
-                + "| full after restart | tier after restart | banner after restart | provisional | window only: ingest | window only: first restoring request "
+                + "| full after restart | tier after restart | banner after restart | provisional "
+                + "| window only: ingest | window only: first restoring request "
                 + "| vipsthumbnail first / median | nginx image_filter first / median |%n", w));
         md.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (FirstRequestCommand.Row r : rows) {
-            md.append(f("| %.1f MP (%dx%d) | %,d | %s | %s | %s | %s | %s | %s | %s | %s | %s, `%s` | %s | %s | %s | %s |%n",
+            md.append(f("| %.1f MP (%dx%d) | %,d | %s | %s | %s | %s | %s | %s | %s | %s | %s, `%s` | %s | %s | %s "
+                    + "| %s |%n",
                     r.megapixels(), r.width(), r.height(), r.sourceBytes(), cell(r.ingest()), cell(r.afterIngest()),
                     cell(r.warm()), cell(r.afterRestart()), cell(r.fullAfterIngest()), cell(r.fullAfterRestart()),
-                    cell(r.tierAfterRestart()), cell(r.bannerAfterRestart()), cell(r.provisional()), r.provisionalCacheControl(), cell(r.windowIngest()),
+                    cell(r.tierAfterRestart()), cell(r.bannerAfterRestart()), cell(r.provisional()),
+                    r.provisionalCacheControl(), cell(r.windowIngest()),
                     cell(r.windowFirst()), pair(r.baselines().vipsFirstMs(), r.baselines().vipsMedianMs()),
                     pair(r.baselines().nginxFirstMs(), r.baselines().nginxMedianMs())));
         }

@@ -41,7 +41,8 @@ class ScaleEvalCommandTest {
         assertEquals(x4.get(ScaleEvaluation.BASELINE), x4.get(ScaleEvaluation.NEAREST));
         assertTrue(x2.get(ScaleEvaluation.NEAREST) > x2.get(ScaleEvaluation.BASELINE), x2.toString());
         // The bicubic LR is the reference for the LR's fidelity, so its own is infinite.
-        assertTrue(rows.stream().filter(r -> r[3].equals(ScaleEvaluation.BICUBIC)).allMatch(r -> r[5].equals("Infinity")));
+        assertTrue(rows.stream().filter(r -> r[3].equals(ScaleEvaluation.BICUBIC))
+                .allMatch(r -> r[5].equals("Infinity")));
         assertTrue(Files.readString(out.resolve("eval-iarn-small.md")).contains("## Gain over"));
         assertTrue(Files.size(out.resolve("scales-iarn-small.png")) > 1000);
     }
