@@ -254,8 +254,7 @@ public final class Renderer implements RestoreKeeper {
         partialRestores.increment();
         return await(runner.submit("restore of part of " + meta.name(), control -> {
             Rgb8Image hr = model.restore(lr.withoutAlpha(), meta.width(), meta.height(), part, control);
-            return lr.hasAlpha() ? hr.withAlpha(Resampler.crop(enlarged(lr, meta, Filter.LANCZOS3), part.x(),
-                    part.y(), part.width(), part.height()).alpha()) : hr;
+            return lr.hasAlpha() ? hr.withAlpha(enlargedPart(lr, meta, part).alpha()) : hr;
         }), "restore of " + meta.name());
     }
 
@@ -296,10 +295,23 @@ public final class Renderer implements RestoreKeeper {
 
     /** The LR enlarged by its scale with {@code filter}, cropped to the original (padding dropped). */
     private static Rgb8Image enlarged(Rgb8Image lr, AssetMeta meta, Filter filter) {
-        int w = (int) Math.round(lr.width() * meta.scale().x()), h = (int) Math.round(lr.height() * meta.scale().y());
-        Rgb8Image up = Resampler.resize(lr, Math.max(w, meta.width()), Math.max(h, meta.height()), filter);
+        int[] size = enlargedSize(lr, meta);
+        Rgb8Image up = Resampler.resize(lr, size[0], size[1], filter);
         return up.width() == meta.width() && up.height() == meta.height() ? up
                 : Resampler.crop(up, 0, 0, meta.width(), meta.height());
+    }
+
+    /** {@code part} of {@link #enlarged} with Lanczos-3, computed for that part alone. */
+    private static Rgb8Image enlargedPart(Rgb8Image lr, AssetMeta meta, RescaleModel.Region part) {
+        int[] size = enlargedSize(lr, meta);
+        return Resampler.resizeRegion(lr, 0, 0, lr.width(), lr.height(), size[0], size[1], Filter.LANCZOS3,
+                part.x(), part.y(), part.width(), part.height());
+    }
+
+    /** The LR's size times its scale, at least the original's (the padding to drop). */
+    private static int[] enlargedSize(Rgb8Image lr, AssetMeta meta) {
+        int w = (int) Math.round(lr.width() * meta.scale().x()), h = (int) Math.round(lr.height() * meta.scale().y());
+        return new int[] {Math.max(w, meta.width()), Math.max(h, meta.height())};
     }
 
     private static EncodedImage encode(Rgb8Image image, ImageFormat format, int quality) {
