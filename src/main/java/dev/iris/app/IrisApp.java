@@ -217,6 +217,7 @@ public final class IrisApp implements IrisServices, AutoCloseable {
         SessionOptions options = SessionOptions.defaults()
                 .withCpuArena(true)
                 .withIntraOpThreads(intraOpThreads(config))
+                .withAloneIntraOpThreads(aloneIntraOpThreads(config))
                 .withProvider(m.cuda() ? ExecutionProvider.cuda(m.cudaDevice()) : ExecutionProvider.cpu());
         ModelRegistry registry;
         try {
@@ -334,6 +335,17 @@ public final class IrisApp implements IrisServices, AutoCloseable {
         int configured = config.models().threads();
         int cores = Runtime.getRuntime().availableProcessors();
         return configured > 0 ? configured : Math.max(1, cores / concurrentRuns(config));
+    }
+
+    /**
+     * Threads inside one run while it is the only model work in progress (ModelRunner marks it): every core, unless
+     * {@code models.threads} fixes the width. Measured in docs/BENCHMARKS.md: a lone x2 restore takes 0.55x the
+     * wall time on two threads as on one, while two runs at once on two threads each lose 14% of their throughput
+     * to oversubscription; narrowing each run to its share once a second starts keeps the second number and gains
+     * the first.
+     */
+    static int aloneIntraOpThreads(IrisConfig config) {
+        return config.models().threads() > 0 ? 0 : Runtime.getRuntime().availableProcessors();
     }
 
     /**

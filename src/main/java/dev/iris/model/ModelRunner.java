@@ -50,7 +50,10 @@ public final class ModelRunner implements AutoCloseable {
     private final Timer failed;
     private final Counter rejected;
     private final Counter expired;
-    /** Controls of the runs in progress, so that closing can stop them before the sessions are released. */
+    /**
+     * Controls of the runs in progress, so that closing can stop them before the sessions are released, and so that
+     * the one run in progress alone can use every core ({@link #started}, {@link #ended}).
+     */
     private final Set<RunControl> running = ConcurrentHashMap.newKeySet();
 
     /**
@@ -152,7 +155,7 @@ public final class ModelRunner implements AutoCloseable {
             return;
         }
         try (RunControl control = controls.get()) {
-            running.add(control); // before anything can fail, so that close() always finds it
+            started(control); // before anything can fail, so that close() always finds it
             if (pool.isShutdown()) {
                 control.cancel();
             }
@@ -160,7 +163,7 @@ public final class ModelRunner implements AutoCloseable {
             try {
                 cancel = timer.schedule(control::cancel, left, TimeUnit.NANOSECONDS);
             } catch (RejectedExecutionException e) { // closing
-                running.remove(control);
+                ended(control);
                 result.completeExceptionally(new ModelUnavailable("server shutting down", RETRY_AFTER, null));
                 return;
             }
@@ -181,12 +184,32 @@ public final class ModelRunner implements AutoCloseable {
                     result.completeExceptionally(e);
                 }
             } finally {
-                running.remove(control);
+                ended(control);
                 cancel.cancel(false);
             }
         } catch (RuntimeException | Error e) {
             result.completeExceptionally(e);
         }
+    }
+
+    /**
+     * Work in progress alone may use every core (the sessions' wider pool, {@code SessionOptions.aloneIntraOpThreads}):
+     * the pool is sized for {@code threads} runs at once, so a lone run would otherwise leave cores idle. When a
+     * second run starts, the first narrows at its next ORT run; when one of two ends, the other widens again.
+     */
+    private synchronized void started(RunControl control) {
+        running.add(control);
+        markAlone();
+    }
+
+    private synchronized void ended(RunControl control) {
+        running.remove(control);
+        markAlone();
+    }
+
+    private void markAlone() {
+        boolean alone = running.size() == 1;
+        running.forEach(c -> c.runAlone(alone));
     }
 
     /** Queued work whose waiters learn it was dropped when the runner closes, rather than waiting out its limit. */

@@ -19,6 +19,8 @@ public final class RunControl implements AutoCloseable {
     private final MemorySegment handle;
     private boolean cancelled;
     private boolean closed;
+    /** Read at the start of each run, so work that stops being alone narrows at its next run (its next tile). */
+    private volatile boolean alone;
 
     RunControl(Api api, Map<String, String> runConfig) {
         this.api = api;
@@ -45,6 +47,19 @@ public final class RunControl implements AutoCloseable {
     /** Whether {@link #cancel()} was called. */
     public synchronized boolean isCancelled() {
         return cancelled;
+    }
+
+    /**
+     * Says whether this control's work is now the only model work in progress; while it is, its runs use the wider
+     * session of a model opened with {@link SessionOptions#widensAlone()}. Whoever schedules the work sets it.
+     */
+    public void runAlone(boolean on) {
+        alone = on;
+    }
+
+    /** Whether {@link #runAlone} last said the work is alone. */
+    public boolean isAlone() {
+        return alone;
     }
 
     /** The native handle for a run; its arena keeps it alive during the downcall. */

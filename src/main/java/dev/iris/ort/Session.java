@@ -17,12 +17,18 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * A loaded model (an {@code OrtSession}). Thread-safe: any number of threads may {@link #run} at once, as ORT
  * allows. {@link #close()} waits for runs in flight, then releases the session; later calls throw
  * {@link IllegalStateException}.
+ *
+ * <p>Opened with {@link SessionOptions#widensAlone()} on the CPU, it holds a second {@code OrtSession} of the same
+ * model with {@link SessionOptions#aloneIntraOpThreads()} threads, which runs whose control says they are alone
+ * ({@link RunControl#runAlone}) use: ORT fixes a session's thread pool when it opens it, so one width per session.
  */
 public final class Session implements AutoCloseable {
     private final OrtRuntime runtime;
     private final Api api;
     private final Arena arena = Arena.ofShared();
     private final MemorySegment handle;
+    /** The wider session for runs that are alone, or {@link MemorySegment#NULL}. */
+    private final MemorySegment aloneHandle;
     private final List<TensorInfo> inputs;
     private final List<TensorInfo> outputs;
     /** NUL-terminated names, owned by {@link #arena}, keyed like {@link #inputs} and {@link #outputs}. */
@@ -34,10 +40,12 @@ public final class Session implements AutoCloseable {
     private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
     private boolean closed;
 
-    private Session(OrtRuntime runtime, MemorySegment rawHandle, String provider) {
+    private Session(OrtRuntime runtime, MemorySegment rawHandle, MemorySegment rawAloneHandle, String provider) {
         this.runtime = runtime;
         this.api = runtime.api;
         this.handle = rawHandle.reinterpret(arena, api::releaseSession);
+        this.aloneHandle = rawAloneHandle.address() == 0 ? MemorySegment.NULL
+                : rawAloneHandle.reinterpret(arena, api::releaseSession);
         this.provider = provider;
         this.inputs = describe(true);
         this.outputs = describe(false);
@@ -47,20 +55,42 @@ public final class Session implements AutoCloseable {
     }
 
     static Session open(OrtRuntime runtime, ModelSource source, SessionOptions options) {
-        try (Arena call = Arena.ofConfined(); NativeSessionOptions nativeOptions =
-                NativeSessionOptions.create(runtime.api, options)) {
+        try (NativeSessionOptions nativeOptions = NativeSessionOptions.create(runtime.api, options)) {
+            MemorySegment session = create(runtime, source, nativeOptions);
+            MemorySegment alone = MemorySegment.NULL;
+            // A wider CPU pool only: a GPU session's work does not run on these threads.
+            if (options.widensAlone() && nativeOptions.provider().equals(ExecutionProvider.cpu().ortName())) {
+                try (NativeSessionOptions wide = NativeSessionOptions.create(runtime.api,
+                        options.withIntraOpThreads(options.aloneIntraOpThreads()))) {
+                    alone = create(runtime, source, wide);
+                } catch (RuntimeException e) {
+                    runtime.api.releaseSession(session);
+                    throw e;
+                }
+            }
+            return new Session(runtime, session, alone, nativeOptions.provider());
+        }
+    }
+
+    private static MemorySegment create(OrtRuntime runtime, ModelSource source, NativeSessionOptions options) {
+        try (Arena call = Arena.ofConfined()) {
             MemorySegment out = call.allocate(ADDRESS);
             switch (source) {
                 case ModelSource.File(var path) -> runtime.api.createSession(
-                        runtime.env, call.allocateFrom(path.toString()), nativeOptions.handle(), out);
+                        runtime.env, call.allocateFrom(path.toString()), options.handle(), out);
                 case ModelSource.Bytes(var data) -> {
                     MemorySegment bytes = call.allocate(Math.max(1, data.length));
                     MemorySegment.copy(data, 0, bytes, JAVA_BYTE, 0, data.length);
-                    runtime.api.createSessionFromArray(runtime.env, bytes, data.length, nativeOptions.handle(), out);
+                    runtime.api.createSessionFromArray(runtime.env, bytes, data.length, options.handle(), out);
                 }
             }
-            return new Session(runtime, out.get(ADDRESS, 0), nativeOptions.provider());
+            return out.get(ADDRESS, 0);
         }
+    }
+
+    /** Whether runs that are alone get a wider session of this model ({@link SessionOptions#widensAlone()}). */
+    public boolean widensAlone() {
+        return aloneHandle.address() != 0;
     }
 
     /** The model's inputs, in the model's order. */
@@ -193,7 +223,8 @@ public final class Session implements AutoCloseable {
             outNameArray.setAtIndex(ADDRESS, o, cName(call, outNames.get(o), false));
         }
         MemorySegment options = control == null ? MemorySegment.NULL : control.handle();
-        api.run(handle, options, inNames, inValues, inputs.size(), outNameArray, outNames.size(), outValues);
+        MemorySegment session = control != null && control.isAlone() && widensAlone() ? aloneHandle : handle;
+        api.run(session, options, inNames, inValues, inputs.size(), outNameArray, outNames.size(), outValues);
     }
 
     private List<TensorInfo> describe(boolean input) {

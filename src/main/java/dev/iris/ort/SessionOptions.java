@@ -8,6 +8,11 @@ import java.util.Optional;
  * How a session runs.
  *
  * @param intraOpThreads threads one operator may use; 0 lets ORT pick (one per physical core)
+ * @param aloneIntraOpThreads threads one operator may use while its run's work is the only model work in
+ *                       progress ({@link RunControl#runAlone}); above {@code intraOpThreads}, the session keeps a
+ *                       second ORT session of that width, opened at its first such run; 0 for none. (A server
+ *                       sizes {@code intraOpThreads} for all its runs at once, which leaves cores idle whenever one
+ *                       runs alone.)
  * @param interOpThreads threads for running independent operators in parallel; 0 lets ORT pick
  * @param optimization   how far ORT rewrites the graph when loading it
  * @param cpuArena       whether ORT keeps freed CPU buffers in an arena for reuse within and across runs (faster, and
@@ -18,18 +23,20 @@ import java.util.Optional;
  * @param profilePrefix  when present, ORT profiles every run of the session into a JSON trace whose file name
  *                       starts with this path, written by {@link Session#endProfiling} (for measurement only)
  */
-public record SessionOptions(int intraOpThreads, int interOpThreads, GraphOptimization optimization,
-        boolean cpuArena, boolean allowSpinning, ExecutionProvider provider, Optional<Path> profilePrefix) {
+public record SessionOptions(int intraOpThreads, int aloneIntraOpThreads, int interOpThreads,
+        GraphOptimization optimization, boolean cpuArena, boolean allowSpinning, ExecutionProvider provider,
+        Optional<Path> profilePrefix) {
     public SessionOptions {
-        if (intraOpThreads < 0 || interOpThreads < 0) {
+        if (intraOpThreads < 0 || aloneIntraOpThreads < 0 || interOpThreads < 0) {
             throw new IllegalArgumentException("thread counts must be >= 0, got intra " + intraOpThreads
-                    + " and inter " + interOpThreads);
+                    + ", alone " + aloneIntraOpThreads + " and inter " + interOpThreads);
         }
     }
 
     /** ORT's defaults, full graph optimisation, CPU arena on, no spinning, on the CPU, not profiled. */
     public static SessionOptions defaults() {
-        return new SessionOptions(0, 0, GraphOptimization.ALL, true, false, ExecutionProvider.cpu(), Optional.empty());
+        return new SessionOptions(0, 0, 0, GraphOptimization.ALL, true, false, ExecutionProvider.cpu(),
+                Optional.empty());
     }
 
     /**
@@ -43,32 +50,42 @@ public record SessionOptions(int intraOpThreads, int interOpThreads, GraphOptimi
     }
 
     public SessionOptions withIntraOpThreads(int threads) {
-        return new SessionOptions(threads, interOpThreads, optimization, cpuArena, allowSpinning, provider,
-                profilePrefix);
+        return new SessionOptions(threads, aloneIntraOpThreads, interOpThreads, optimization, cpuArena,
+                allowSpinning, provider, profilePrefix);
+    }
+
+    public SessionOptions withAloneIntraOpThreads(int threads) {
+        return new SessionOptions(intraOpThreads, threads, interOpThreads, optimization, cpuArena, allowSpinning,
+                provider, profilePrefix);
+    }
+
+    /** Whether a run that is alone gets a wider session than the others. */
+    boolean widensAlone() {
+        return intraOpThreads > 0 && aloneIntraOpThreads > intraOpThreads;
     }
 
     public SessionOptions withCpuArena(boolean on) {
-        return new SessionOptions(intraOpThreads, interOpThreads, optimization, on, allowSpinning, provider,
-                profilePrefix);
+        return new SessionOptions(intraOpThreads, aloneIntraOpThreads, interOpThreads, optimization, on,
+                allowSpinning, provider, profilePrefix);
     }
 
     public SessionOptions withProvider(ExecutionProvider executionProvider) {
-        return new SessionOptions(intraOpThreads, interOpThreads, optimization, cpuArena, allowSpinning,
-                executionProvider, profilePrefix);
+        return new SessionOptions(intraOpThreads, aloneIntraOpThreads, interOpThreads, optimization, cpuArena,
+                allowSpinning, executionProvider, profilePrefix);
     }
 
     public SessionOptions withOptimization(GraphOptimization level) {
-        return new SessionOptions(intraOpThreads, interOpThreads, level, cpuArena, allowSpinning, provider,
-                profilePrefix);
+        return new SessionOptions(intraOpThreads, aloneIntraOpThreads, interOpThreads, level, cpuArena,
+                allowSpinning, provider, profilePrefix);
     }
 
     public SessionOptions withSpinning(boolean on) {
-        return new SessionOptions(intraOpThreads, interOpThreads, optimization, cpuArena, on, provider,
-                profilePrefix);
+        return new SessionOptions(intraOpThreads, aloneIntraOpThreads, interOpThreads, optimization, cpuArena, on,
+                provider, profilePrefix);
     }
 
     public SessionOptions withProfiling(Path prefix) {
-        return new SessionOptions(intraOpThreads, interOpThreads, optimization, cpuArena, allowSpinning, provider,
-                Optional.of(prefix));
+        return new SessionOptions(intraOpThreads, aloneIntraOpThreads, interOpThreads, optimization, cpuArena,
+                allowSpinning, provider, Optional.of(prefix));
     }
 }

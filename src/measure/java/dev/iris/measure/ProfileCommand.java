@@ -6,6 +6,7 @@ import dev.iris.image.DecodeLimits;
 import dev.iris.image.Decoder;
 import dev.iris.image.Quality;
 import dev.iris.image.Rgb8Image;
+import dev.iris.model.ModelCard;
 import dev.iris.model.ModelPack;
 import dev.iris.model.Rescaler;
 import dev.iris.model.TensorCodec;
@@ -95,6 +96,12 @@ final class ProfileCommand {
         try (Stream<Path> dirs = Files.list(config.models().dir())) {
             for (Path dir : dirs.filter(d -> Files.isRegularFile(d.resolve("model.json"))).sorted().toList()) {
                 String id = dir.getFileName().toString();
+                // The arbitrary-scale family's graphs take a scale input and run through ArbitraryRescaler,
+                // which this command does not drive; the profile covers the integer-scale IRN packs.
+                if (ModelCard.read(dir.resolve("model.json")).family() != ModelCard.Family.IRN) {
+                    System.out.println("  skipping " + id + ": not an IRN pack");
+                    continue;
+                }
                 IrnCost.of(dir).ifPresent(c -> costs.put(id, c));
                 byModel.put(id, profile(ort, dir, hr, variants(threads, only), runs, traces.resolve(id)));
             }

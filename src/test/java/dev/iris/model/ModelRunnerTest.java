@@ -50,6 +50,41 @@ class ModelRunnerTest {
         }
     }
 
+    /** The lone run in progress may use every core; a second narrows both, and its end widens the first again. */
+    @Test
+    void theRunInProgressAlone_isMarkedAlone_untilASecondStarts_andAgainWhenThatEnds() throws Exception {
+        CountDownLatch firstStarted = new CountDownLatch(1);
+        CountDownLatch secondStarted = new CountDownLatch(1);
+        CountDownLatch secondMayEnd = new CountDownLatch(1);
+        CountDownLatch secondEnded = new CountDownLatch(1);
+        try (ModelRunner runner = new ModelRunner(() -> OrtRuntime.get().newRunControl(), 2, 0,
+                Duration.ofSeconds(30), new SimpleMeterRegistry())) {
+            CompletableFuture<String> first = runner.submit("first", c -> {
+                boolean aloneAtStart = c.isAlone();
+                firstStarted.countDown();
+                await(secondStarted);
+                boolean aloneBeside = c.isAlone();
+                secondMayEnd.countDown();
+                await(secondEnded);
+                // the second's end is recorded just after its future completes
+                long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+                while (!c.isAlone() && System.nanoTime() < until) {
+                    Thread.onSpinWait();
+                }
+                return aloneAtStart + " " + aloneBeside + " " + c.isAlone();
+            });
+            await(firstStarted);
+            CompletableFuture<Boolean> second = runner.submit("second", c -> {
+                secondStarted.countDown();
+                await(secondMayEnd);
+                return c.isAlone();
+            });
+            assertEquals(false, second.get(10, TimeUnit.SECONDS));
+            secondEnded.countDown();
+            assertEquals("true false true", first.get(10, TimeUnit.SECONDS));
+        }
+    }
+
     private static void await(CountDownLatch latch) {
         try {
             latch.await(10, TimeUnit.SECONDS);

@@ -31,6 +31,80 @@ class SessionTest {
         }
     }
 
+    /**
+     * A session opened wider for lone runs runs a control marked alone on its wider pool: during such a run another
+     * thread of the process works beside the caller (Linux's per-thread CPU times), during a narrow run none does;
+     * the outputs are the same.
+     */
+    @Test
+    void run_markedAlone_usesTheWiderPool_withTheSameOutput() throws Exception {
+        SessionOptions options = SessionOptions.defaults().withIntraOpThreads(1).withAloneIntraOpThreads(2);
+        float[] lr = new float[3 * 256 * 256];
+        Random random = new Random(7);
+        for (int i = 0; i < lr.length; i++) {
+            lr[i] = random.nextFloat();
+        }
+        try (Session session = ORT.open(Path.of("models/irn-x2-small/up.onnx"), options);
+                RunControl control = ORT.newRunControl(); Arena arena = Arena.ofConfined()) {
+            assertTrue(session.widensAlone());
+            Map<String, FloatTensor> in = Map.of("lr", FloatTensor.copyOf(arena, lr, 1, 3, 256, 256));
+            session.run(in, control).close(); // warm-up: the arena's first growth, the JIT's first calls
+            ThreadWork narrow = ThreadWork.during(() -> run(session, in, control));
+            control.runAlone(true);
+            ThreadWork alone = ThreadWork.during(() -> run(session, in, control));
+            assertEquals(0, narrow.busyOthers(), "threads beside the caller busy during a narrow run");
+            assertTrue(alone.busyOthers() >= 1, "no thread beside the caller busy during a lone run");
+            assertArrayEquals(narrow.output(), alone.output());
+        }
+        try (Session session = ORT.open(TestModels.bytes("add.onnx"), SessionOptions.defaults()
+                .withIntraOpThreads(2).withAloneIntraOpThreads(2))) {
+            assertTrue(!session.widensAlone(), "no wider session when the widths are equal");
+        }
+    }
+
+    private static float[] run(Session session, Map<String, FloatTensor> in, RunControl control) {
+        try (RunResult result = session.run(in, control)) {
+            return result.tensor("hr").toArray();
+        }
+    }
+
+    /** Threads of this process other than the caller busy for over a quarter of a call's wall time (shared cores). */
+    private record ThreadWork(int busyOthers, float[] output) {
+        static ThreadWork during(java.util.function.Supplier<float[]> call) throws Exception {
+            String self = Files.readSymbolicLink(Path.of("/proc/thread-self")).getFileName().toString();
+            Map<String, Long> before = cpuTicks();
+            long start = System.nanoTime();
+            float[] output = call.get();
+            double wallTicks = (System.nanoTime() - start) / 1e9 * 100; // USER_HZ is 100 on Linux
+            Map<String, Long> after = cpuTicks();
+            int busy = 0;
+            for (var e : after.entrySet()) {
+                long used = e.getValue() - before.getOrDefault(e.getKey(), 0L);
+                if (!e.getKey().equals(self) && used > wallTicks / 4) {
+                    busy++;
+                }
+            }
+            return new ThreadWork(busy, output);
+        }
+
+        /** utime + stime of every thread, in clock ticks (fields 14 and 15 of /proc/self/task/TID/stat). */
+        private static Map<String, Long> cpuTicks() throws java.io.IOException {
+            Map<String, Long> ticks = new java.util.HashMap<>();
+            try (var tasks = Files.list(Path.of("/proc/self/task"))) {
+                for (Path task : tasks.toList()) {
+                    try {
+                        String stat = Files.readString(task.resolve("stat"));
+                        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                        ticks.put(task.getFileName().toString(), Long.parseLong(f[11]) + Long.parseLong(f[12]));
+                    } catch (java.nio.file.NoSuchFileException gone) {
+                        // a thread that ended meanwhile
+                    }
+                }
+            }
+            return ticks;
+        }
+    }
+
     @Test
     void endProfiling_writesATraceWithEveryOperatorRun(@TempDir Path dir) throws Exception {
         SessionOptions profiled = SessionOptions.defaults().withProfiling(dir.resolve("add"));
