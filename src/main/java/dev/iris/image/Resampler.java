@@ -17,8 +17,21 @@ public final class Resampler {
         if (width == inW && height == inH) {
             return source;
         }
-        return resample(source, width == inW ? null : Weights.of(inW, width, filter),
-                height == inH ? null : Weights.of(inH, height, filter), width, height);
+        return resample(source, axis(inW, width, filter), axis(inH, height, filter), width, height);
+    }
+
+    /** One axis's weights, or {@code null} where its size stays: such an axis is not resampled. */
+    private static Weights axis(int inSize, int outSize, Filter filter) {
+        return inSize == outSize ? null : Weights.of(inSize, outSize, filter);
+    }
+
+    /** The source pixels outputs {@code [out0, out1)} read along an axis ({@link #axis}): its own span if it stays. */
+    private static Span reads(Weights axis, int out0, int out1) {
+        if (axis == null) {
+            return new Span(out0, out1);
+        }
+        int[] taps = axis.taps(out0, out1);
+        return new Span(taps[0], taps[1]);
     }
 
     /**
@@ -30,16 +43,17 @@ public final class Resampler {
      */
     public static Rgb8Image resizeRegion(Rgb8Image part, int partX, int partY, int fullWidth, int fullHeight,
             int outWidth, int outHeight, Filter filter, int x0, int y0, int w, int h) {
-        Weights wx = outWidth == fullWidth ? null : Weights.of(fullWidth, outWidth, filter);
-        Weights wy = outHeight == fullHeight ? null : Weights.of(fullHeight, outHeight, filter);
-        int[] sx = wx == null ? new int[] {x0, x0 + w} : wx.taps(x0, x0 + w);
-        int[] sy = wy == null ? new int[] {y0, y0 + h} : wy.taps(y0, y0 + h);
-        if (sx[0] < partX || sy[0] < partY || sx[1] > partX + part.width() || sy[1] > partY + part.height()) {
+        Weights wx = axis(fullWidth, outWidth, filter);
+        Weights wy = axis(fullHeight, outHeight, filter);
+        Span sx = reads(wx, x0, x0 + w);
+        Span sy = reads(wy, y0, y0 + h);
+        if (sx.from() < partX || sy.from() < partY || sx.to() > partX + part.width()
+                || sy.to() > partY + part.height()) {
             throw new IllegalArgumentException("the region [" + x0 + "," + (x0 + w) + ")x[" + y0 + "," + (y0 + h)
-                    + ") reads source pixels [" + sx[0] + "," + sx[1] + ")x[" + sy[0] + "," + sy[1]
+                    + ") reads source pixels [" + sx.from() + "," + sx.to() + ")x[" + sy.from() + "," + sy.to()
                     + ") outside the part at " + partX + "," + partY + " of " + part.width() + "x" + part.height());
         }
-        // An axis whose size stays is not resampled, as in resize: its pixels are taken as they are.
+        // An axis whose size stays is taken as it is, as in resize.
         Rgb8Image source = part;
         if (wx == null || wy == null) {
             source = crop(part, wx == null ? x0 - partX : 0, wy == null ? y0 - partY : 0,
@@ -57,22 +71,20 @@ public final class Resampler {
      * {@code {x, y, width, height}}: all that {@link #renderPart} needs of it.
      */
     public static int[] sourceWindow(int fullWidth, int fullHeight, ResizePlan plan, Filter filter) {
-        int[] sx = plan.resizeWidth() == fullWidth ? new int[] {plan.cropX(), plan.cropX() + plan.cropWidth()}
-                : Weights.of(fullWidth, plan.resizeWidth(), filter).taps(plan.cropX(), plan.cropX()
-                        + plan.cropWidth());
-        int[] sy = plan.resizeHeight() == fullHeight ? new int[] {plan.cropY(), plan.cropY() + plan.cropHeight()}
-                : Weights.of(fullHeight, plan.resizeHeight(), filter).taps(plan.cropY(), plan.cropY()
-                        + plan.cropHeight());
-        return new int[] {sx[0], sy[0], sx[1] - sx[0], sy[1] - sy[0]};
+        Span sx = reads(axis(fullWidth, plan.resizeWidth(), filter), plan.cropX(), plan.cropX() + plan.cropWidth());
+        Span sy = reads(axis(fullHeight, plan.resizeHeight(), filter), plan.cropY(),
+                plan.cropY() + plan.cropHeight());
+        return new int[] {sx.from(), sy.from(), sx.to() - sx.from(), sy.to() - sy.from()};
     }
 
     /**
      * The source pixels {@code [from, to)} along one axis that outputs {@code [out0, out1)} of a resize from
-     * {@code inSize} to {@code outSize} read.
+     * {@code inSize} to {@code outSize} read: the filter's taps, also where the size stays, a superset of what
+     * {@link #resizeRegion} then reads (it takes such an axis as it is). Kept so because ArbitraryRescaler's tiles,
+     * and so its bytes, follow from these spans.
      */
     public static Span sourceSpan(int inSize, int outSize, Filter filter, int out0, int out1) {
-        int[] taps = Weights.of(inSize, outSize, filter).taps(out0, out1);
-        return new Span(taps[0], taps[1]);
+        return reads(Weights.of(inSize, outSize, filter), out0, out1);
     }
 
     /** A half-open range of pixels along one axis. */

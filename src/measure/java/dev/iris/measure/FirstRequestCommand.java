@@ -67,6 +67,7 @@ final class FirstRequestCommand {
     static int run(Path configFile, Map<String, String> overrides, Path base, Path out, List<Double> sizes,
             String commandLine) throws Exception {
         String loadBefore = MachineInfo.loadAverage();
+        OtherLoad others = OtherLoad.start();
         List<Row> rows = new ArrayList<>();
         String ortVersion;
         String model;
@@ -91,7 +92,8 @@ final class FirstRequestCommand {
         }
         MachineInfo machine = MachineInfo.detect(ortVersion);
         String section = FirstRequestReport.markdown(machine, commandLine, LocalDateTime.now()
-                .truncatedTo(ChronoUnit.SECONDS).toString(), loadBefore, MachineInfo.loadAverage(), model, rows);
+                .truncatedTo(ChronoUnit.SECONDS).toString(), loadBefore, MachineInfo.loadAverage(), others.sentence(),
+                model, rows);
         String doc = Files.exists(out) ? Files.readString(out) : "";
         Files.writeString(out, MarkedSections.put(doc, "first-request", section));
         System.out.println("iris first-request: wrote its section of " + out);

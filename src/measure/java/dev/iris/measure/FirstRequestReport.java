@@ -8,20 +8,19 @@ final class FirstRequestReport {
     private FirstRequestReport() {}
 
     static String markdown(MachineInfo m, String command, String date, String loadBefore, String loadAfter,
-            String model, List<FirstRequestCommand.Row> rows) {
+            String others, String model, List<FirstRequestCommand.Row> rows) {
         int w = FirstRequestCommand.WIDTH;
         StringBuilder md = new StringBuilder();
         md.append("## First request after an ingest and after a restart\n\n");
-        md.append(f("- Machine: %s. Command: `%s` (%s); load average at start `%s`, at end `%s`. The 2 cores were "
-                + "shared with model trainings and other work throughout (not paused): wall times here are several "
-                + "times what a quiet machine gives, iris's and the baselines' alike (they ran one after another in "
-                + "this run). CPU time (the whole iris process: server, ingest, model threads) counts work rather "
-                + "than waiting for a core, so it is the steadier figure; one sample per cell.%n",
-                m.describe(), command, date, loadBefore, loadAfter));
+        md.append(f("- Machine: %s. Command: `%s` (%s); load average at start `%s`, at end `%s`. %s (iris and the "
+                + "baselines ran one after another in this run). CPU time (the whole iris process: server, ingest, "
+                + "model threads) counts work rather than waiting for a core; one sample per cell.%n",
+                m.describe(), command, date, loadBefore, loadAfter, others));
         md.append(f("- Each source: the last demo photo resized to the size shown (4:3), uploaded as JPEG q90 over HTTP "
                 + "(`PUT /iris/assets/{name}?scale=2`, model %s, the default configuration: two model runs at once, "
-                + "one intra-op thread each), then `GET /img/{name}.jpg?w=%d` over loopback. Model runs are read from "
-                + "`iris_model_run_seconds_count`. w=%d is the original size for sources up to %d px wide (enlarging is "
+                + "one intra-op thread each, both cores for a run in progress alone), then "
+                + "`GET /img/{name}.jpg?w=%d` over loopback. Model runs are read from `iris_model_run_seconds_count`. "
+                + "w=%d is the original size for sources up to %d px wide (enlarging is "
                 + "off) and needs the restore up to twice that; wider sources serve it from the LR, so for them the "
                 + "original size (*full*) is requested too.%n", model, w, w, w));
         md.append("- *after restart*: a new server on the same store (empty caches) with the restored tier off "

@@ -87,6 +87,7 @@ final class ProfileCommand {
                 config.models().ortCacheDir().orElse(env.cacheDir())));
         MachineInfo machine = MachineInfo.detect(ort.version());
         String loadBefore = MachineInfo.loadAverage();
+        OtherLoad others = OtherLoad.start();
         System.out.println("iris profile: " + machine.describe() + "; load " + loadBefore);
         Path photo = BenchCommand.jpegs(config.server().webappDir().resolve("originals")).getLast();
         Rgb8Image hr = ModelBench.hrOfSide(Decoder.decode(Files.readAllBytes(photo), DecodeLimits.defaults()), side);
@@ -114,8 +115,8 @@ final class ProfileCommand {
             Files.delete(traces);
         }
         String section = ProfileReport.markdown(machine, commandLine, LocalDateTime.now().truncatedTo(
-                ChronoUnit.SECONDS).toString(), loadBefore, MachineInfo.loadAverage(), threads, side, runs,
-                byModel, costs);
+                ChronoUnit.SECONDS).toString(), loadBefore, MachineInfo.loadAverage(), others.sentence(), threads, side,
+                runs, byModel, costs);
         String doc = Files.exists(out) ? Files.readString(out) : "";
         Files.writeString(out, MarkedSections.put(doc, "profile-ort-" + ort.version(), section));
         System.out.println("iris profile: wrote its section of " + out);

@@ -9,17 +9,16 @@ final class ProfileReport {
     private ProfileReport() {}
 
     static String markdown(MachineInfo m, String command, String date, String loadBefore, String loadAfter,
-            int threads, int side, int runs, Map<String, List<ProfileCommand.Result>> byModel,
+            String others, int threads, int side, int runs, Map<String, List<ProfileCommand.Result>> byModel,
             Map<String, IrnCost> costs) {
         double mp = side * (double) side / 1e6;
         StringBuilder md = new StringBuilder();
         md.append(f("## Where a restore's time goes: ONNX Runtime %s, per operator%n%n", m.ortVersion()));
         md.append(f("- Machine: %s; assumed FP32 peak %.0f GFLOP/s for %d cores (%s)%n", m.describe(),
                 m.peakGflops(), m.cores(), m.peakBasis()));
-        md.append(f("- Command: `%s` (%s); load average (1/5/15 min) at start `%s`, at end `%s`. The machine's "
-                + "2 cores were shared with a model training the whole time (not paused): absolute times are "
-                + "slower than on a quiet machine; compare the variants, whose runs were interleaved (one run of "
-                + "each in turn) so that the load slowed them alike.%n", command, date, loadBefore, loadAfter));
+        md.append(f("- Command: `%s` (%s); load average (1/5/15 min) at start `%s`, at end `%s`. %s. The "
+                + "variants' runs were interleaved (one run of each in turn), so that any load slowed them alike.%n",
+                command, date, loadBefore, loadAfter, others));
         md.append(f("- Each model's `up.onnx` through our binding (`Session.runInto`, `SessionOptions.withProfiling`"
                 + " → ORT's `EnableProfiling`/`SessionEndProfiling`): a %dx%d HR (%.2f MP, a demo photo resized) "
                 + "restored from its own learned LR, one warm-up then %d timed runs per variant; ORT's trace of "
