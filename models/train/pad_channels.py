@@ -53,8 +53,12 @@ def pad_graph(model: onnx.ModelProto, pad_outputs: bool) -> onnx.ModelProto:
     new_nodes, added_inits = [], []
     padded_name = {}
     for x, concats in block_inputs.items():
-        # channels of x: the input-channel count of the conv reading x directly (conv1 of the block)
-        conv1 = next(c for c in consumers[x] if c.op_type == "Conv")
+        # channels of x: the input-channel count of the conv reading x directly (conv1 of the block). A Concat whose
+        # first input no Conv reads is not a block's growth: the arbitrary-scale family's cat(x, scale maps) makes
+        # the block input, which the next Concat is keyed by.
+        conv1 = next((c for c in consumers[x] if c.op_type == "Conv"), None)
+        if conv1 is None:
+            continue
         channels = numpy_helper.to_array(inits[conv1.input[1]]).shape[1]
         if channels % BLOCK == 0:
             continue
@@ -128,21 +132,24 @@ def pad_pack(pack, image):
         card = json.load(f)
     if card.get("layout", {}).get("padded_to") == BLOCK:
         raise SystemExit(pack + " is padded already")
-    scale = card["scale"]
+    scale = card.get("scale", card.get("architecture", {}).get("core_scale"))
     hr = np.asarray(Image.open(image).convert("RGB"))
     h, w = (hr.shape[0] // 64) * 64 // 2, (hr.shape[1] // 64) * 64 // 2  # a centre crop, sides multiples of 32
     y0, x0 = (hr.shape[0] - h) // 2, (hr.shape[1] - w) // 2
     hr = np.ascontiguousarray(hr[y0:y0 + h, x0:x0 + w]).transpose(2, 0, 1)[None].astype(np.float32) / 255
+    # The arbitrary-scale family's graphs also take the scale they condition on: an asymmetric one checks both maps.
+    conditioning = ({"scale": np.array([[2.5, 3.0]], np.float32)}
+                    if card.get("architecture", {}).get("family") == "iarn" else {})
     report = {}
     for graph in ("down", "up"):
         path = os.path.join(pack, graph + ".onnx")
         padded = path + ".padded"
         onnx.save(pad_graph(onnx.load(path), True), padded)
         if graph == "down":
-            feeds = {"hr": hr}
+            feeds = {"hr": hr, **conditioning}
         else:
-            lr = export.ort_run(os.path.join(pack, "down.onnx"), {"hr": hr})[0]
-            feeds = {"lr": _to_u8(lr).astype(np.float32) / 255}
+            lr = export.ort_run(os.path.join(pack, "down.onnx"), {"hr": hr, **conditioning})[0]
+            feeds = {"lr": _to_u8(lr).astype(np.float32) / 255, **conditioning}
         before, after = export.ort_run(path, feeds)[0], export.ort_run(padded, feeds)[0]
         levels = int(np.abs(_to_u8(before).astype(int) - _to_u8(after).astype(int)).max())
         if levels > 1:
@@ -158,7 +165,8 @@ def pad_pack(pack, image):
     card["layout"] = {"padded_to": BLOCK, "tool": "models/train/pad_channels.py --pack",
                       "why": "every dense-block convolution reads and writes a multiple of 16 channels, so ONNX "
                              "Runtime runs it on its blocked (NCHWc) kernels; zero weights, the same function",
-                      "check": dict(report, image=os.path.basename(image), crop=[w, h], scale=scale)}
+                      "check": dict(report, image=os.path.basename(image), crop=[w, h], scale=scale,
+                                    **({"conditioning_scale": [2.5, 3.0]} if conditioning else {}))}
     with open(card_path, "w") as f:
         json.dump(card, f, indent=1)
         f.write("\n")
