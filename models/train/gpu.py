@@ -9,9 +9,11 @@ The machine reaches no registry and receives only the working tree (at most 64 M
    as the budget leaves (all 5 validation photos first) into models/train/gpu-data/, which .gitignore keeps out
    of git, and prints the device call to make.
 2. On the machine (what that call runs; the machine's own PyTorch, no venv):
-       python3 -m models.train.gpu train --run RUN --seconds 420 -- <train.py options>
-   trains on CUDA for at most that long, checkpointing at the end, and writes the run's logs and its checkpoint
-   (split into parts under the 16 MiB a returned file may have) to $OUT.
+       python3 -m models.train.gpu train --run RUN --seconds 420 [--trainer iarn] -- <trainer options>
+   trains on CUDA for at most that long (train.py: the IRN packs, also the compression-aware one with --codec
+   jpeg --freeze-down; --trainer iarn: train_iarn.py, the arbitrary-scale family), checkpointing at the end,
+   and writes the run's logs and its checkpoint (split into parts under the 16 MiB a returned file may have) to
+   $OUT.
 3. Here, after it:  models/train/.venv/bin/python -m models.train.gpu collect --run RUN --from FILES_AT
    joins the parts into models/train/runs/RUN/last.pt, takes the logs, and puts the stashed files back.
    Commit the run; the next call resumes from that checkpoint (the same three steps).
@@ -80,8 +82,10 @@ def prepare(a):
     if kept["val"] == 0 or kept["train"] < 8:
         print("warning: too few photos fit beside this run's checkpoints")
     extra = " ".join(a.train_args)
+    trainer = "" if a.trainer == "irn" else f" --trainer {a.trainer}"
     print("device run: carry [\"models/train/gpu-data\"], command:\n"
-          f"  PYTHONUNBUFFERED=1 python3 -m models.train.gpu train --run {a.run} --seconds {a.seconds} -- {extra}")
+          f"  PYTHONUNBUFFERED=1 python3 -m models.train.gpu train --run {a.run} --seconds {a.seconds}{trainer} "
+          f"-- {extra}")
 
 
 def train(a):
@@ -92,7 +96,8 @@ def train(a):
     if not os.path.isdir(data):
         os.symlink(GPU_DATA, data)
     out = os.environ.get("OUT", "/tmp/out")
-    cmd = [sys.executable, "-m", "models.train.train", "--run", a.run, "--device", "cuda", "--threads", "8",
+    module = {"irn": "models.train.train", "iarn": "models.train.train_iarn"}[a.trainer]
+    cmd = [sys.executable, "-m", module, "--run", a.run, "--device", "cuda", "--threads", "8",
            "--max-seconds", str(a.seconds), "--ckpt-every", "1e9"] + a.train_args
     print(" ".join(cmd), flush=True)
     rc = subprocess.call(cmd, cwd=ROOT)
@@ -158,10 +163,12 @@ def main():
     p.add_argument("--run", required=True)
     p.add_argument("--init-from", default=None)
     p.add_argument("--seconds", type=int, default=420)
+    p.add_argument("--trainer", choices=["irn", "iarn"], default="irn")
     p.add_argument("train_args", nargs="*")
     t = sub.add_parser("train")
     t.add_argument("--run", required=True)
     t.add_argument("--seconds", type=int, default=420)
+    t.add_argument("--trainer", choices=["irn", "iarn"], default="irn")
     t.add_argument("train_args", nargs="*")
     c = sub.add_parser("collect")
     c.add_argument("--run", required=True)

@@ -116,9 +116,9 @@ def resize_t(x, out_h, out_w):
     (horizontal, then vertical: the same linear map as Resampler.resize before rounding)."""
     h, w = x.shape[-2:]
     if w != out_w:
-        x = torch.matmul(x, resize_matrix(w, out_w).t())
+        x = torch.matmul(x, resize_matrix(w, out_w).to(x.device).t())
     if h != out_h:
-        x = torch.matmul(resize_matrix(h, out_h), x)
+        x = torch.matmul(resize_matrix(h, out_h).to(x.device), x)
     return x
 
 
@@ -334,7 +334,7 @@ def cycle(net, hrs, lr_h, lr_w):
         scales.append((H / lr_h, W / lr_w))
     core = torch.cat(cores)
     target = torch.cat(targets)
-    scale = torch.tensor(scales, dtype=torch.float32)
+    scale = torch.tensor(scales, dtype=torch.float32, device=core.device)
     out = net(core, scale)
     lr, z = out[:, :3], out[:, 3:]
     y = torch.cat((quantize_st(lr), torch.zeros_like(z)), 1)

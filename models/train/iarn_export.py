@@ -129,10 +129,12 @@ def ort_callables(out_dir):
 def torch_callables(net):
     down, up = iarn.Down(net).eval(), iarn.Up(net).eval()
 
+    device = next(net.parameters()).device  # validation during GPU training runs there too
+
     def run(mod):
         def f(x, s):
             with torch.no_grad(), export.no_nnpack():
-                return mod(torch.from_numpy(x), torch.from_numpy(s)).numpy()
+                return mod(torch.from_numpy(x).to(device), torch.from_numpy(s).to(device)).cpu().numpy()
         return f
     return run(down), run(up)
 

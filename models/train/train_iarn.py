@@ -1,11 +1,12 @@
-"""Train an IARN net (iarn.py) on CPU from the IRN x4 weights, checkpointing atomically; start == resume.
+"""Train an IARN net (iarn.py) from the IRN x4 weights, checkpointing atomically; start == resume. On the CPU here,
+or on a lent GPU through models/train/gpu.py (--trainer iarn), which passes --device cuda and --max-seconds.
 
     nohup models/train/.venv/bin/python -m models.train.train_iarn --run iarn-r1 --init-from irn-x4-r3 \
         --threads 2 >> models/train/runs/iarn-r1/stdout.log 2>&1 &
 
 runs/<run>/: config.json, last.pt (model, Adam, scheduler, step, config), train.log and val.log (TSV).
 A restart with the same command resumes at the stored step; the stored config wins (only --threads,
---max-steps, --ckpt-every, --val-every, --log-every may change). Stop gracefully with kill -TERM <pid>.
+--max-steps, --ckpt-every, --val-every, --log-every, --device and --max-seconds may change). Stop gracefully with kill -TERM <pid>.
 
 One step: B HR patches, each at its own scale (s_y, s_x) drawn by iarn.sample_scales, of size
 (round(s_y*p), round(s_x*p)) for a fixed LR patch p x p, so every sample costs the same (core 4p x 4p);
@@ -26,7 +27,7 @@ from . import iarn, irn, metrics
 from .train import atomic_save, load_dir, make_scheduler
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-TUNABLE = {"threads", "max_steps", "ckpt_every", "val_every", "log_every"}
+TUNABLE = {"threads", "max_steps", "ckpt_every", "val_every", "log_every", "device", "max_seconds"}
 LOSS_W = dict(fit=1.0, rec=1.0, ce=0.9375)
 VAL_SCALES = [(2.5, 2.5), (3.0, 1.5), (4.0, 4.0)]  # (s_y, s_x)
 
@@ -108,6 +109,9 @@ def main():
     ap.add_argument("--ckpt-every", type=float, default=240.0, help="seconds between checkpoints")
     ap.add_argument("--val-every", type=int, default=100)
     ap.add_argument("--log-every", type=int, default=5)
+    ap.add_argument("--device", default="cpu", help="cpu, or cuda where a GPU is lent (models/train/gpu.py)")
+    ap.add_argument("--max-seconds", type=float, default=None,
+                    help="stop (checkpointing) once this much wall time has passed: one GPU call's budget")
     a = ap.parse_args()
 
     torch.set_num_threads(a.threads)
@@ -146,6 +150,7 @@ def main():
         with open(os.path.join(run_dir, "config.json"), "w") as f:
             json.dump(cfg, f, indent=1)
         print(f"initialised from {cfg['init_from']} at its step {src['step']}", flush=True)
+    net.to(a.device)  # before the optimiser, whose state load_state_dict then puts on the same device
     opt = torch.optim.Adam(net.parameters(), lr=cfg["lr"], betas=(0.9, 0.999), weight_decay=cfg["weight_decay"])
     sched = make_scheduler(opt, cfg)
     step = 0
@@ -200,10 +205,11 @@ def main():
     last_ckpt = time.time()
     acc, acc_n, t_acc = np.zeros(4), 0, 0.0
     net.train()
-    while step < max_steps and not stop["flag"]:
+    started = time.time()
+    while step < max_steps and not stop["flag"] and (a.max_seconds is None or time.time() - started < a.max_seconds):
         t0 = time.time()
         scales = iarn.sample_scales(rng, cfg["batch"], asym=cfg["asym"])
-        hrs = sample_patches(rng, train_imgs, scales, p)
+        hrs = [h.to(a.device) for h in sample_patches(rng, train_imgs, scales, p)]
         lr, target, z, recs, _ = iarn.cycle(net, hrs, p, p)
         l_fit = F.mse_loss(lr, target)
         l_z = torch.mean(z * z)

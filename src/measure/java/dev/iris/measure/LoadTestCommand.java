@@ -55,6 +55,8 @@ final class LoadTestCommand {
             Map<String, String> settings = scratch.loopbackSettings(overrides);
             settings.putIfAbsent("cache.sourceMaxBytes", Long.toString(8L << 20)); // ~2 restored originals
             settings.putIfAbsent("cache.encodedMaxBytes", Long.toString(4L << 20));
+            // nor a restored tier, which would serve every restore after the first window without the model
+            settings.putIfAbsent("assets.restoredMaxBytes", "0");
             settings.putIfAbsent("limits.queueLength", "0");
             settings.put("assets.ingestToken", SOAK_TOKEN);
             return run(ConfigLoader.load(Optional.of(configFile), settings, base), scratch, out, seconds, windows,
@@ -177,7 +179,9 @@ final class LoadTestCommand {
                 .append("iris in-process on 127.0.0.1 with ").append(runs).append(" model runs at once and a queue of ")
                 .append(config.limits().queueLength()).append(" (capacity ").append(runs + config.limits().queueLength())
                 .append("), caches shrunk to ").append(config.caches().sourceMaxBytes() >> 20).append(" MiB (pixels) and ")
-                .append(config.caches().encodedMaxBytes() >> 20).append(" MiB (encoded) so that restores keep happening. ")
+                .append(config.caches().encodedMaxBytes() >> 20).append(" MiB (encoded) and the restored tier ")
+                .append(config.assets().restoredMaxBytes() == 0 ? "off" : "on")
+                .append(" so that restores keep happening. ")
                 .append("A separate load-generator process keeps ").append(concurrency).append(" requests in flight ")
                 .append("(at least twice the capacity) over ").append(urlCount).append(" URLs (demo originals, each ingested as ").append(COPIES).append(" assets, x widths ")
                 .append(java.util.Arrays.toString(WIDTHS)).append(" x JPEG/WebP), shuffled.\n\n")
