@@ -42,10 +42,14 @@ import java.util.Set;
  * @param lrCodec    the lossy codec the model was trained to be stored with ({@code lr_codec}): its LR is stored that
  *                   way, and restores well only from what that codec decodes to; empty for a lossless model, whose LR
  *                   is never stored lossily
+ * @param supersededBy the id of the pack released to replace this one ({@code superseded_by}): new ingests take the
+ *                   successor by default while this pack stays loaded to restore the assets it made (an LR is only
+ *                   valid with the network that made it), so shipping a better model orphans nothing; empty for a
+ *                   current pack
  */
 public record ModelCard(String id, Family family, int scale, double minScale, double maxScale, String downSha256,
         String upSha256, List<Integer> blocksPerLevel, Optional<String> lrGradSha256, Optional<String> hrGradSha256,
-        Set<String> upSameFunctionAs, Optional<LossyCodec> lrCodec) {
+        Set<String> upSameFunctionAs, Optional<LossyCodec> lrCodec, Optional<String> supersededBy) {
     /**
      * A lossy LR codec at one quality, as a compression-aware model's card names it.
      *
@@ -77,7 +81,7 @@ public record ModelCard(String id, Family family, int scale, double minScale, do
     /** An IRN card without gradient graphs. */
     public ModelCard(String id, int scale, String downSha256, String upSha256, List<Integer> blocksPerLevel) {
         this(id, Family.IRN, scale, scale, scale, downSha256, upSha256, blocksPerLevel, Optional.empty(),
-                Optional.empty(), Set.of(), Optional.empty());
+                Optional.empty(), Set.of(), Optional.empty(), Optional.empty());
     }
 
     /** Radius in pixels of one invertible block's inverse: H and G (5 convs each) on y1, then F (5 convs). */
@@ -156,8 +160,13 @@ public record ModelCard(String id, Family family, int scale, double minScale, do
         Set<String> downs = with(earlierDowns, down), ups = with(earlierUps, up);
         Optional<String> lrGrad = gradient(file, onnx, "lr_grad", Map.of("up_sha256", ups));
         Optional<String> hrGrad = gradient(file, onnx, "hr_grad", Map.of("down_sha256", downs, "up_sha256", ups));
+        JsonNode successor = root.path("superseded_by");
+        if (!successor.isMissingNode() && (!successor.isTextual() || successor.asText().isBlank()
+                || successor.asText().equals(id))) {
+            throw new ModelException(file + ": field superseded_by must name another pack's id, got " + successor);
+        }
         return new ModelCard(id, family, scale, min, max, down, up, blocks, lrGrad, hrGrad, earlierUps,
-                lossyCodec(file, root));
+                lossyCodec(file, root), successor.isTextual() ? Optional.of(successor.asText()) : Optional.empty());
     }
 
     /** The SHA-256s a graph's {@code same_function_as} lists, lower case. */

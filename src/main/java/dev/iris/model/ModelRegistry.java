@@ -23,6 +23,12 @@ public final class ModelRegistry implements AutoCloseable {
 
     private ModelRegistry(List<ModelPack> packs, int tileLr, long maxRunBytes) {
         packs.forEach(pack -> byId.put(pack.id(), RescaleModel.forPack(pack, tileLr, maxRunBytes)));
+        for (ModelPack pack : packs) {
+            pack.card().supersededBy().filter(successor -> !byId.containsKey(successor)).ifPresent(successor ->
+                    System.getLogger(ModelRegistry.class.getName()).log(System.Logger.Level.WARNING, "model {0} is "
+                            + "superseded by {1}, which is not loaded: {0} stays a default for new ingests",
+                            pack.id(), successor));
+        }
     }
 
     /**
@@ -80,15 +86,17 @@ public final class ModelRegistry implements AutoCloseable {
     /**
      * The first loaded lossless fixed-scale model (in id order) of the given scale. A compression-aware model (one
      * whose card names a lossy {@code lr_codec}) is never a default: its assets are stored lossily, which only a
-     * request naming it asks for.
+     * request naming it asks for. Nor is a superseded one whose successor is loaded: it restores what it made.
      */
     public Optional<Rescaler> forScale(int scale) {
-        return byId.values().stream().filter(m -> m instanceof Rescaler r && r.scale() == scale && lossless(m))
+        return byId.values().stream().filter(m -> m instanceof Rescaler r && r.scale() == scale && isDefault(m))
                 .map(Rescaler.class::cast).findFirst();
     }
 
-    private static boolean lossless(RescaleModel model) {
-        return model.pack().card().lrCodec().isEmpty();
+    /** Whether new ingests may take this model unasked: lossless, and not replaced by a loaded successor. */
+    private boolean isDefault(RescaleModel model) {
+        ModelCard card = model.pack().card();
+        return card.lrCodec().isEmpty() && card.supersededBy().filter(byId::containsKey).isEmpty();
     }
 
     /**
@@ -98,7 +106,7 @@ public final class ModelRegistry implements AutoCloseable {
     public Optional<RescaleModel> forScale(Scale scale) {
         return forScale(scale.integer()).<RescaleModel>map(m -> m)
                 .or(() -> byId.values().stream()
-                        .filter(m -> m instanceof ArbitraryRescaler && m.makes(scale) && lossless(m))
+                        .filter(m -> m instanceof ArbitraryRescaler && m.makes(scale) && isDefault(m))
                         .findFirst());
     }
 

@@ -230,6 +230,49 @@ class ModelPackTest {
     }
 
     /** A copy of the first shipped pack with gradient graphs (an IRN pack: the arbitrary-scale one has none). */
+    /**
+     * A better model ships under a new id, the old card naming it in {@code superseded_by}: new ingests take the
+     * successor while it is loaded, the old pack still restores what it made; with no successor loaded the old pack
+     * stays the default.
+     */
+    @Test
+    void registry_aSupersededPack_isNoDefaultWhileItsSuccessorIsLoaded(@TempDir Path tmp) throws IOException {
+        Path both = Files.createDirectories(tmp.resolve("both"));
+        copyAs(both, "irn-x2-a", "irn-x2-b");
+        copyAs(both, "irn-x2-b", null);
+        try (ModelRegistry registry = ModelRegistry.load(ORT, both, SessionOptions.defaults())) {
+            assertEquals("irn-x2-b", registry.forScale(2).orElseThrow().pack().id());
+            ModelCard old = registry.byId("irn-x2-a").orElseThrow().pack().card();
+            assertTrue(old.restoresFor(old.upSha256()), "the superseded pack no longer restores its own assets");
+        }
+        Path alone = Files.createDirectories(tmp.resolve("alone"));
+        copyAs(alone, "irn-x2-a", "irn-x2-b");
+        try (ModelRegistry registry = ModelRegistry.load(ORT, alone, SessionOptions.defaults())) {
+            assertEquals("irn-x2-a", registry.forScale(2).orElseThrow().pack().id());
+        }
+        Path self = Files.createDirectories(tmp.resolve("self"));
+        Path pack = copyAs(self, "irn-x2-a", "irn-x2-a");
+        var e = assertThrows(ModelException.class, () -> ModelPack.open(ORT, pack, SessionOptions.defaults()));
+        assertTrue(e.getMessage().contains("field superseded_by must name another pack's id"), e.getMessage());
+    }
+
+    /** irn-x2-jpeg's graphs (no gradient graphs) as a lossless pack {@code id}, superseded by {@code successor}. */
+    private static Path copyAs(Path dir, String id, String successor) throws IOException {
+        Path source = MODELS.resolve("irn-x2-jpeg");
+        Path target = Files.createDirectories(dir.resolve(id));
+        for (String file : new String[] {"down.onnx", "up.onnx"}) {
+            Files.copy(source.resolve(file), target.resolve(file));
+        }
+        ObjectNode card = (ObjectNode) new ObjectMapper().readTree(source.resolve("model.json").toFile());
+        card.put("id", id);
+        card.remove("lr_codec");
+        if (successor != null) {
+            card.put("superseded_by", successor);
+        }
+        new ObjectMapper().writeValue(target.resolve("model.json").toFile(), card);
+        return target;
+    }
+
     private static Path copyFirstPack(Path tmp) throws IOException {
         Path source;
         try (Stream<Path> dirs = Files.list(MODELS)) {

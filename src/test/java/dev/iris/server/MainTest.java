@@ -72,7 +72,7 @@ class MainTest {
             System.setOut(original);
         }
         String line = out.toString(java.nio.charset.StandardCharsets.UTF_8);
-        assertTrue(line.contains("-> photo (256x192, LR 171x64, x1.497076,3 iarn-small"), line);
+        assertTrue(line.contains("-> photo (256x192, LR 171x64, x1.497076,3 iarn-small-2"), line);
     }
 
     @Test

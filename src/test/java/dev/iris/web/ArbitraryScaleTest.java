@@ -68,7 +68,7 @@ class ArbitraryScaleTest {
         assertEquals(lrHeight, meta.get("lrHeight").asInt());
         assertEquals(256.0 / lrWidth, meta.get("scaleX").asDouble(), 1e-12);
         assertEquals(192.0 / lrHeight, meta.get("scaleY").asDouble(), 1e-12);
-        assertEquals("iarn-small", meta.get("modelId").asText());
+        assertEquals("iarn-small-2", meta.get("modelId").asText());
 
         for (String size : List.of("", "?w=200", "?w=240&h=100&fit=cover", "?w=" + lrWidth, "?w=60")) {
             Rgb8Image served = decode(iris.get("/img/" + name + ".png" + size));
@@ -105,6 +105,32 @@ class ArbitraryScaleTest {
         assertEquals(meta.roundTripPsnrY(), restored, 5e-4, "the round trip measured at ingest (stored to 0.001 dB)");
     }
 
+    /**
+     * A retrained model ships beside the one it replaces, whose card names it in {@code superseded_by}: new ingests
+     * take the successor, and an asset the old pack made (here asked for by name) is still restored by the old pack.
+     */
+    @Test
+    void anAssetOfASupersededPack_isStillRestoredByIt_whileNewIngestsTakeItsSuccessor() throws Exception {
+        RescaleModel old = iris.app().models().orElseThrow().all().stream()
+                .filter(m -> m.pack().card().supersededBy().isPresent()).findFirst()
+                .orElseThrow(() -> new AssertionError("no superseded pack in " + IrisTestServer.MODELS));
+        String successor = old.pack().card().supersededBy().orElseThrow();
+        String query = "?scale=" + (old instanceof ArbitraryRescaler ? "2.5" : old.pack().scale());
+        HttpResponse<byte[]> made = iris.put("/iris/assets/older" + query + "&model=" + old.pack().id(),
+                IrisTestServer.fixture("photo.png"), "Authorization", AUTH);
+        assertEquals(201, made.statusCode(), new String(made.body(), StandardCharsets.UTF_8));
+        assertEquals(old.pack().id(), JSON.readTree(made.body()).get("modelId").asText());
+        assertEquals(successor, JSON.readTree(iris.put("/iris/assets/newer" + query, IrisTestServer.fixture(
+                "photo.png"), "Authorization", AUTH).body()).get("modelId").asText());
+
+        AssetMeta meta = iris.app().store().find(new dev.iris.asset.AssetName("older")).orElseThrow();
+        Rgb8Image served = decode(iris.get("/img/older.png"));
+        try (var control = iris.app().newRunControl()) {
+            assertArrayEquals(old.restore(iris.app().store().read(meta).lr(), 256, 192, control).rgb(),
+                    served.rgb(), "an asset of the superseded pack is not restored by it");
+        }
+    }
+
     @Test
     void put_integerScales_stayWithTheDedicatedModels() throws Exception {
         JsonNode x2 = JSON.readTree(iris.put("/iris/assets/int2?scale=2", IrisTestServer.fixture("photo.png"),
@@ -129,7 +155,7 @@ class ArbitraryScaleTest {
         "lrWidth=20; an LR 20 wide means a scale of 12.8 for an image 256 wide, outside [1.1, 4]",
         "scale=2&lrWidth=100; give a scale or an LR width, not both",
         "scale=2.5&model=irn-x2-small; model irn-x2-small makes scale 2, not 2.5",
-        "scale=2.5&optimize=true; model iarn-small cannot optimise: it ships no gradient graph (lr_grad.onnx)"})
+        "scale=2.5&optimize=true; model iarn-small-2 cannot optimise: it ships no gradient graph (lr_grad.onnx)"})
     void put_badScales_are400WithOneLine_andStoreNothing(String query, String reason) throws Exception {
         List<String> before = files();
         HttpResponse<byte[]> response = iris.put("/iris/assets/bad?" + query, IrisTestServer.fixture("photo.png"),
