@@ -303,6 +303,9 @@ public final class IrisApp implements IrisServices, AutoCloseable {
                 "cannot ingest: no model is loaded (" + modelProblem.orElse("none configured") + ")"));
         AssetName name = ImageFiles.assetName(file);
         try (var control = newRunControl()) {
+            // Outside the runner: the command line's ingest, and the demo's before serving starts, so alone unless
+            // the runner has work, which then cannot narrow this run (it does not know of it).
+            control.runAlone(runner.active() == 0);
             return ing.ingest(new Ingester.Request(name, Files.readAllBytes(file), target, modelId,
                     optimizeIterations, optimizeHr), control, keeper);
         } catch (IOException e) {
@@ -339,7 +342,7 @@ public final class IrisApp implements IrisServices, AutoCloseable {
 
     /**
      * Threads inside one run while it is the only model work in progress (ModelRunner marks it): every core, unless
-     * {@code models.threads} fixes the width. Measured in docs/BENCHMARKS.md: a lone x2 restore takes 0.55x the
+     * {@code models.threads} fixes the width. Measured in docs/BENCHMARKS.md: a lone x2 restore takes 0.56x the
      * wall time on two threads as on one, while two runs at once on two threads each lose 14% of their throughput
      * to oversubscription; narrowing each run to its share once a second starts keeps the second number and gains
      * the first.
