@@ -166,7 +166,8 @@ def pad_pack(pack, image):
                       "why": "every dense-block convolution reads and writes a multiple of 16 channels, so ONNX "
                              "Runtime runs it on its blocked (NCHWc) kernels; zero weights, the same function",
                       "check": dict(report, image=os.path.basename(image), crop=[w, h], scale=scale,
-                                    **({"conditioning_scale": [2.5, 3.0]} if conditioning else {}))}
+                                    **({"conditioning_scale": conditioning["scale"][0].tolist()} if conditioning
+                                       else {}))}
     with open(card_path, "w") as f:
         json.dump(card, f, indent=1)
         f.write("\n")
