@@ -32,11 +32,16 @@ def main():
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--max-side", type=int, default=1024)
     ap.add_argument("--z-samples", type=int, default=3)
+    ap.add_argument("--id", default=None,
+                    help="pack id to write (default: the run's model id); a successor ships under a new id "
+                         "so that the assets the old pack made keep their graphs")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     run_dir = os.path.join(HERE, "runs", a.run)
     ck = torch.load(os.path.join(run_dir, "last.pt"), map_location="cpu", weights_only=False)
     cfg = ck["config"]
+    if a.id:
+        cfg["id"] = a.id
     s = cfg["scale"]
     net = irn.build(cfg)
     net.load_state_dict(ck["model"], strict=True)

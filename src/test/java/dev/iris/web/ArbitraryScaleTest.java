@@ -135,7 +135,7 @@ class ArbitraryScaleTest {
     void put_integerScales_stayWithTheDedicatedModels() throws Exception {
         JsonNode x2 = JSON.readTree(iris.put("/iris/assets/int2?scale=2", IrisTestServer.fixture("photo.png"),
                 "Authorization", AUTH).body());
-        assertEquals("irn-x2-small", x2.get("modelId").asText());
+        assertEquals("irn-x2-small-2", x2.get("modelId").asText());
         assertEquals(2, x2.get("scale").asInt());
         JsonNode x4 = JSON.readTree(iris.put("/iris/assets/int4?scale=4,4", IrisTestServer.fixture("photo.png"),
                 "Authorization", AUTH).body());
