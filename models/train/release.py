@@ -46,6 +46,7 @@ def main():
     net = irn.build(cfg)
     net.load_state_dict(ck["model"], strict=True)
     net.eval()
+    nparams = sum(p.numel() for p in net.parameters())  # before export_grad, which freezes them
     out_dir = os.path.join(os.path.dirname(HERE), cfg["id"])
     os.makedirs(out_dir, exist_ok=True)
 
@@ -67,7 +68,6 @@ def main():
         json.dump(res, fh, indent=1)
 
     gain = res["gain_psnr_y_over_bicubic_db"]
-    nparams = sum(p.numel() for p in net.parameters() if p.requires_grad)
     ds = json.load(open(os.path.join(HERE, "dataset.json")))
     n_train = sum(e["split"] == "train" for e in ds["files"])
     model = {

@@ -7,7 +7,7 @@ import os
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 MODELS = os.path.dirname(HERE)
-IDS = ["irn-x2-small", "irn-x4-small"]
+IDS = ["irn-x2-small-2", "irn-x4-small"]  # the current default of each scale
 
 HEAD = """# models — iris IRN models
 
@@ -80,15 +80,21 @@ def fmt(x, n=2):
     return "—" if x is None else f"{x:.{n}f}"
 
 
+def _steps_before(cfg):
+    """Steps the run's lineage trained before it started: its source's own earlier steps plus the step it copied."""
+    if not cfg.get("init_from"):
+        return 0
+    src = json.load(open(os.path.join(HERE, "runs", cfg["init_from"], "config.json")))
+    return _steps_before(src) + cfg["init_from_step"]
+
+
 def val_rows(run, upto=None):
     """(run, cumulative step, PSNR-Y, bicubic PSNR-Y, LR PSNR-Y) for a run and, when it was
-    started with --init-from, the run it started from (up to the step it copied)."""
+    started with --init-from, the runs it started from (each up to the step it copied)."""
     d = os.path.join(HERE, "runs", run)
     cfg = json.load(open(os.path.join(d, "config.json")))
-    rows, offset = [], 0
-    if cfg.get("init_from"):
-        offset = cfg["init_from_step"]
-        rows = val_rows(cfg["init_from"], offset)
+    rows = val_rows(cfg["init_from"], cfg["init_from_step"]) if cfg.get("init_from") else []
+    offset = _steps_before(cfg)
     vp = os.path.join(d, "val.log")
     if os.path.exists(vp):
         for line in open(vp).read().strip().split("\n")[1:]:
