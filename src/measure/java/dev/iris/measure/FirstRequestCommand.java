@@ -175,11 +175,6 @@ final class FirstRequestCommand {
         void run() throws Exception;
     }
 
-    private static long cpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
-                .getOperatingSystemMXBean()).getProcessCpuTime();
-    }
-
     private static double ms(long since) {
         return (System.nanoTime() - since) / 1e6;
     }
@@ -229,9 +224,9 @@ final class FirstRequestCommand {
         /** Runs {@code step}, timing it in wall and CPU time and counting the model runs it caused. */
         Cell step(Step step) throws Exception {
             long runs = modelRuns();
-            long cpu = cpuNanos(), t = System.nanoTime();
+            long cpu = ProcessCpu.nanos(), t = System.nanoTime();
             step.run();
-            double ms = ms(t), cpuMs = (cpuNanos() - cpu) / 1e6;
+            double ms = ms(t), cpuMs = (ProcessCpu.nanos() - cpu) / 1e6;
             return new Cell(ms, cpuMs, modelRuns() - runs);
         }
 

@@ -74,9 +74,9 @@ final class HcdCommand {
                     }
                     ProcMemory before = ProcMemory.now();
                     boolean peakKnown = ProcMemory.resetPeak();
-                    long t0 = System.nanoTime(), c0 = cpuNanos();
+                    long t0 = System.nanoTime(), c0 = ProcessCpu.nanos();
                     Rgb8Image lr = n == 0 ? plain : model.downscale(hr, h, n, null, f -> {});
-                    double seconds = (System.nanoTime() - t0) / 1e9, cpuSeconds = (cpuNanos() - c0) / 1e9;
+                    double seconds = (System.nanoTime() - t0) / 1e9, cpuSeconds = (ProcessCpu.nanos() - c0) / 1e9;
                     if (n > 0 && peakKnown) {
                         long grown = ProcMemory.now().hwmBytes() - before.rssBytes();
                         int side = (h > 0 ? model.hrOptimizer().orElseThrow().tileLr() : optimizer.tileLr())
@@ -174,12 +174,6 @@ final class HcdCommand {
                     peakHrBytes / peakHrPixels, HrOptimizer.GRAD_BYTES_PER_HR_PIXEL));
         }
         return md.toString();
-    }
-
-    /** CPU time of the whole process (ONNX Runtime's threads included): this command runs nothing else. */
-    private static long cpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
-                .getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     private static double mean(List<Row> rows, java.util.function.ToDoubleFunction<Row> f) {

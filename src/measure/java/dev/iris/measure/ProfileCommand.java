@@ -158,10 +158,10 @@ final class ProfileCommand {
             }
             for (int r = 0; r < runs; r++) {
                 for (int i = 0; i < sessions.size(); i++) {
-                    long start = System.nanoTime(), cpuStart = processCpuNanos();
+                    long start = System.nanoTime(), cpuStart = ProcessCpu.nanos();
                     outputs[i] = restore(ort, sessions.get(i), opened.get(i), lr, hr);
                     nanos[i][r] = System.nanoTime() - start;
-                    cpu[i][r] = processCpuNanos() - cpuStart;
+                    cpu[i][r] = ProcessCpu.nanos() - cpuStart;
                     ProcMemory memory = ProcMemory.now(); // telling only when one variant runs alone
                     System.out.printf(Locale.ROOT, "  %s run %d: resident %d MiB, peak %d MiB%n",
                             opened.get(i).name(), r + 1, memory.rssBytes() >> 20, memory.hwmBytes() >> 20);
@@ -192,11 +192,6 @@ final class ProfileCommand {
             up.runInto(Map.of("lr", TensorCodec.toTensor(lr, arena)), Map.of("hr", out), control);
             return TensorCodec.toImage(out, hr.width(), hr.height());
         }
-    }
-
-    private static long processCpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
-                .getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     private static int maxDiff(Rgb8Image a, Rgb8Image b) {
