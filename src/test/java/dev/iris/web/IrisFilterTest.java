@@ -171,8 +171,10 @@ class IrisFilterTest {
     @Test
     void get_assetMadeForAGraphTheLoadedOneReplacedWithTheSameFunction_isRestoredByTheModel() {
         Rescaler relaid = iris.app().models().orElseThrow().fixedScale().stream()
-                // lossless: the pack a plain ingest at its scale picks (a compression-aware one needs a lossy LR)
-                .filter(r -> !r.pack().card().upSameFunctionAs().isEmpty() && r.pack().card().lrCodec().isEmpty())
+                // the pack a plain ingest at its scale picks: lossless (a compression-aware one needs a lossy LR)
+                // and not superseded
+                .filter(r -> !r.pack().card().upSameFunctionAs().isEmpty() && r.pack().card().lrCodec().isEmpty()
+                        && r.pack().card().supersededBy().isEmpty())
                 .findFirst()
                 .orElseThrow(() -> new AssertionError("no pack with same_function_as in " + IrisTestServer.MODELS));
         AssetMeta made = iris.ingest("relaid-source", "photo.png", relaid.scale());
