@@ -36,9 +36,12 @@ public final class LrOptimizer {
      * about 8x a restore's ({@link Rescaler#RUN_BYTES_PER_HR_PIXEL}). Measured through our binding as the server
      * runs it ({@code iris hcd}, docs/HCD.md): the process's resident peak over an optimisation grew by 3057 and
      * 3259 (x2, two runs) and 3206 (x4) bytes per HR pixel of its largest run, JVM heap included (ORT 1.30 from
-     * Python, arena off: 2244 and 2237); rounded up by about 7%.
+     * Python, arena off: 2244 and 2237), and by 4223 for the 6-block irn-x2-small-2 (docs/hcd-x2-small-2.md: the
+     * backward pass keeps every block's activations, so this grows with depth); the deepest shipped pack's, rounded
+     * up by about 7%. One bound for every pack: a shallower pack gets smaller tiles than it needs, never a run
+     * larger than its share.
      */
-    public static final long GRAD_BYTES_PER_HR_PIXEL = 3500;
+    public static final long GRAD_BYTES_PER_HR_PIXEL = 4500;
 
     /**
      * How the LR moves.
