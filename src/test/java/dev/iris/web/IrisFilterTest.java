@@ -12,6 +12,7 @@ import dev.iris.image.Filter;
 import dev.iris.image.Quality;
 import dev.iris.image.Resampler;
 import dev.iris.image.Rgb8Image;
+import dev.iris.model.ModelRegistry;
 import dev.iris.model.RescaleModel;
 import dev.iris.model.Rescaler;
 import java.awt.image.BufferedImage;
@@ -24,10 +25,12 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
+import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -170,11 +173,10 @@ class IrisFilterTest {
      */
     @Test
     void get_assetMadeForAGraphTheLoadedOneReplacedWithTheSameFunction_isRestoredByTheModel() {
-        Rescaler relaid = iris.app().models().orElseThrow().fixedScale().stream()
-                // the pack a plain ingest at its scale picks: lossless (a compression-aware one needs a lossy LR)
-                // and not superseded
-                .filter(r -> !r.pack().card().upSameFunctionAs().isEmpty() && r.pack().card().lrCodec().isEmpty()
-                        && r.pack().card().supersededBy().isEmpty())
+        ModelRegistry registry = iris.app().models().orElseThrow();
+        // the pack a plain ingest at its scale picks, as the registry decides it
+        Rescaler relaid = Stream.of(2, 4).map(registry::forScale).flatMap(Optional::stream)
+                .filter(r -> !r.pack().card().upSameFunctionAs().isEmpty())
                 .findFirst()
                 .orElseThrow(() -> new AssertionError("no pack with same_function_as in " + IrisTestServer.MODELS));
         AssetMeta made = iris.ingest("relaid-source", "photo.png", relaid.scale());
