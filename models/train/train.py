@@ -39,7 +39,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 LOSS_W = {2: dict(fit=1.0, rec=1.0, ce=0.75), 4: dict(fit=1.0, rec=1.0, ce=0.9375)}
 TUNABLE = {"threads", "max_steps", "ckpt_every", "val_every", "log_every", "device", "max_seconds"}
 # Options added after older runs were made: absent from their stored config, which means their default.
-LATER = ("codec", "codec_quality", "card_quality", "quant", "fit_weight", "freeze_down")
+LATER = ("codec", "codec_quality", "card_quality", "quant", "fit_weight", "freeze_down", "chroma_weight")
 
 
 def bicubic_down(hr, s):
@@ -76,6 +76,20 @@ def bicubic_baseline_psnr(crops, s):
         up = pil.resize((w // s, h // s), Image.BICUBIC).resize((w, h), Image.BICUBIC)
         vals.append(metrics.psnr_y(c, np.asarray(up), s))
     return float(np.mean(vals))
+
+
+# BT.601 (metrics.to_y's luma and its chroma) of an RGB difference in [0, 1] units; rows Y, Cb, Cr.
+YCBCR = torch.tensor([[65.481, 128.553, 24.966], [-37.797, -74.203, 112.0], [112.0, -93.786, -18.214]]) / 255.0
+
+
+def rec_loss(rec, hr, chroma_weight):
+    """The restore's L1: over RGB (IRN's), or with `chroma_weight` over luma plus that weight on the chroma, the
+    two scaled so that a grey error costs what it costs over RGB (luma's weights sum to 0.859). Restores are scored
+    on luma (PSNR-Y), and viewers see luma detail far better than chroma detail (why JPEG halves chroma)."""
+    if chroma_weight is None:
+        return F.l1_loss(rec, hr)
+    d = torch.einsum("kc,nchw->nkhw", YCBCR.to(rec), rec - hr).abs().mean((0, 2, 3))
+    return (d[0] + chroma_weight * 0.5 * (d[1] + d[2])) / 0.859
 
 
 def real_jpeg(lr8, quality):
@@ -197,6 +211,8 @@ def main():
     ap.add_argument("--fit-weight", type=float, default=None,
                     help="weight of the LR's MSE against the bicubic LR (default: IRN's, see LOSS_W); a "
                          "compression-aware run needs more, or the LR drifts to survive the codec")
+    ap.add_argument("--chroma-weight", type=float, default=None,
+                    help="restore loss over luma plus this weight on chroma (default: L1 over RGB, IRN's)")
     ap.add_argument("--freeze-down", action="store_true",
                     help="keep the downscale of --init-from as it is (a frozen copy makes every LR) and train the "
                          "network only as the restore: the LRs stay the source model's, thumbnails and all")
@@ -335,7 +351,7 @@ def main():
         l_z = torch.mean(z * z)
         y = torch.cat((codec_pass(quantize_st(lr_img), cfg, rng), torch.zeros_like(z)), 1)
         rec = net(y, rev=True)
-        l_rec = F.l1_loss(rec, hr)
+        l_rec = rec_loss(rec, hr, cfg.get("chroma_weight"))
         loss = w["fit"] * l_fit + w["rec"] * l_rec + w["ce"] * l_z
         opt.zero_grad(set_to_none=True)
         loss.backward()
