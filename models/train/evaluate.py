@@ -11,8 +11,13 @@ side and to a multiple of the scale, so CPU evaluation stays quick):
   * lr_psnr_y_vs_bicubic: the 8-bit LR vs the bicubic LR (PyTorch bicubic, antialias=True,
               the training target), Y, no border;
   * baselines: PIL BICUBIC down then PIL BICUBIC up, and PIL BICUBIC down then PIL LANCZOS up;
-  * z ~ N(0,1): psnr_y with sampled z, mean over --z-samples draws (fixed seeds).
+  * z ~ N(0,1): psnr_y with sampled z, mean over --z-samples draws (fixed seeds);
+  * served: psnr_y and psnr_rgb of the restore (of bicubic->bicubic; of the LR against the bicubic LR) after
+              the lossy codecs iris serves with, at its default quality (serving.defaultQuality 85; JPEG with 4:2:0 chroma as Java's writer makes
+              it, WebP always 4:2:0): those discard most fine chroma, so a restore's chroma error counts for less
+              there than in psnr_rgb of the PNG.
 """
+import io
 import argparse
 import glob
 import json
@@ -45,6 +50,24 @@ def load_val(max_side, s):
     return out
 
 
+SERVED = (("JPEG", 85), ("WEBP", 85))
+
+
+def round_trip(rgb8, fmt, quality):
+    """An 8-bit RGB image through Pillow's encoder and decoder (JPEG defaults to 4:2:0)."""
+    buf = io.BytesIO()
+    Image.fromarray(rgb8).save(buf, fmt, quality=quality)
+    return np.asarray(Image.open(io.BytesIO(buf.getvalue())).convert("RGB"))
+
+
+def served_metrics(ref, test, s):
+    out = {}
+    for fmt, q in SERVED:
+        dec = round_trip(test, fmt, q)
+        out[f"{fmt.lower()}{q}"] = {"psnr_y": metrics.psnr_y(ref, dec, s), "psnr_rgb": metrics.psnr_rgb(ref, dec, s)}
+    return out
+
+
 def all_metrics(ref, test, s):
     return {"psnr_y": metrics.psnr_y(ref, test, s), "psnr_rgb": metrics.psnr_rgb(ref, test, s),
             "ssim_y": metrics.ssim_y(ref, test, s)}
@@ -65,6 +88,7 @@ def evaluate(net, s, max_side=1024, z_samples=3):
         rec8 = to_u8(net(torch.cat((lr, torch.zeros(zshape)), 1), rev=True))
         r = {"name": name, "size": list(hr8.shape[:2])}
         r["iris"] = all_metrics(hr8, rec8, s)
+        r["iris_served"] = served_metrics(hr8, rec8, s)
         zs = []
         for k in range(z_samples):
             g = torch.Generator().manual_seed(1000 + k)
@@ -74,10 +98,13 @@ def evaluate(net, s, max_side=1024, z_samples=3):
         bic_lr8 = to_u8(bicubic_down(hr, s))
         r["lr_psnr_y_vs_bicubic"] = metrics.psnr_y(bic_lr8, to_u8(lr), 0)
         r["lr_psnr_rgb_vs_bicubic"] = metrics.psnr_rgb(bic_lr8, to_u8(lr), 0)
+        r["lr_served"] = served_metrics(bic_lr8, to_u8(lr), 0)  # the LR served as a thumbnail, vs the bicubic LR
         pil = Image.fromarray(hr8)
         w, h = pil.size
         small = pil.resize((w // s, h // s), Image.BICUBIC)
-        r["bicubic"] = all_metrics(hr8, np.asarray(small.resize((w, h), Image.BICUBIC)), s)
+        bicubic8 = np.asarray(small.resize((w, h), Image.BICUBIC))
+        r["bicubic"] = all_metrics(hr8, bicubic8, s)
+        r["bicubic_served"] = served_metrics(hr8, bicubic8, s)
         r["lanczos"] = all_metrics(hr8, np.asarray(small.resize((w, h), Image.LANCZOS)), s)
         rows.append(r)
         print(f"{name:34s} iris {r['iris']['psnr_y']:.2f}  bicubic {r['bicubic']['psnr_y']:.2f}  "
@@ -103,6 +130,8 @@ def evaluate(net, s, max_side=1024, z_samples=3):
         "lr_psnr_rgb_vs_bicubic_lr": mean(["lr_psnr_rgb_vs_bicubic"]),
         "bicubic_bicubic": {k: mean(["bicubic", k]) for k in ("psnr_y", "psnr_rgb", "ssim_y")},
         "bicubic_lanczos": {k: mean(["lanczos", k]) for k in ("psnr_y", "psnr_rgb", "ssim_y")},
+        **{f"{who}_served": {c: {k: mean([f"{who}_served", c, k]) for k in ("psnr_y", "psnr_rgb")}
+                             for c in rows[0][f"{who}_served"]} for who in ("iris", "bicubic", "lr")},
         "per_photo": rows,
     }
     summary["gain_psnr_y_over_bicubic_db"] = round(

@@ -101,6 +101,8 @@ def main():
                           if cfg.get("init_from") else None),
             "subnet_precision": "bfloat16 autocast" if cfg.get("bf16") else "float32",
             "loss_weights_mean_reduced": cfg["loss_weights"],
+            "restore_loss": ("L1 over RGB" if cfg.get("chroma_weight") is None else
+                             f"L1 over BT.601 luma plus {cfg['chroma_weight']} x chroma (train.rec_loss)"),
             "lr_target": "PyTorch bicubic (a=-0.75) with antialias=True",
             "run": f"models/train/runs/{a.run}",
         },

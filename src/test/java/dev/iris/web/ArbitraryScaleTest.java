@@ -135,11 +135,13 @@ class ArbitraryScaleTest {
     void put_integerScales_stayWithTheDedicatedModels() throws Exception {
         JsonNode x2 = JSON.readTree(iris.put("/iris/assets/int2?scale=2", IrisTestServer.fixture("photo.png"),
                 "Authorization", AUTH).body());
-        assertEquals("irn-x2-small-2", x2.get("modelId").asText());
+        // the dedicated default at each integer scale (ModelRegistry.forScale), not the arbitrary-scale family
+        var registry = iris.app().models().orElseThrow();
+        assertEquals(registry.forScale(2).orElseThrow().pack().id(), x2.get("modelId").asText());
         assertEquals(2, x2.get("scale").asInt());
         JsonNode x4 = JSON.readTree(iris.put("/iris/assets/int4?scale=4,4", IrisTestServer.fixture("photo.png"),
                 "Authorization", AUTH).body());
-        assertEquals("irn-x4-small", x4.get("modelId").asText());
+        assertEquals(registry.forScale(4).orElseThrow().pack().id(), x4.get("modelId").asText());
     }
 
     @ParameterizedTest(name = "[{index}] {0}")
