@@ -13,13 +13,13 @@ side and to a multiple of the scale, so CPU evaluation stays quick):
   * baselines: PIL BICUBIC down then PIL BICUBIC up, and PIL BICUBIC down then PIL LANCZOS up;
   * z ~ N(0,1): psnr_y with sampled z, mean over --z-samples draws (fixed seeds);
   * served: psnr_y and psnr_rgb of the restore (of bicubic->bicubic; of the LR against the bicubic LR) after
-              the lossy codecs iris serves with, at its default quality (serving.defaultQuality 85; JPEG with 4:2:0 chroma as Java's writer makes
-              it, WebP always 4:2:0): those discard most fine chroma, so a restore's chroma error counts for less
-              there than in psnr_rgb of the PNG.
+              the lossy codecs iris serves with, at its default quality (serving.defaultQuality 85; JPEG with
+              4:2:0 chroma as Java's writer makes it, WebP always 4:2:0): those discard most fine chroma, so a
+              restore's chroma error counts for less there than in psnr_rgb of the PNG.
 """
-import io
 import argparse
 import glob
+import io
 import json
 import os
 

@@ -89,7 +89,7 @@ def rec_loss(rec, hr, chroma_weight):
     if chroma_weight is None:
         return F.l1_loss(rec, hr)
     d = torch.einsum("kc,nchw->nkhw", YCBCR.to(rec), rec - hr).abs().mean((0, 2, 3))
-    return (d[0] + chroma_weight * 0.5 * (d[1] + d[2])) / 0.859
+    return (d[0] + chroma_weight * 0.5 * (d[1] + d[2])) / YCBCR[0].sum().item()
 
 
 def real_jpeg(lr8, quality):
