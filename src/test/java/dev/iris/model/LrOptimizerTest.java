@@ -31,10 +31,11 @@ import org.junit.jupiter.api.Test;
 class LrOptimizerTest {
     /**
      * Smallest PSNR-Y gain over the plain LR accepted for {@value #ITERATIONS} iterations on the test photo, by scale.
-     * Measured once with the shipped packs (r3): x2 40.78 -> 41.88 dB (+1.10), x4 29.86 -> 30.32 dB (+0.46); the floors
-     * are about half of that, room for other CPUs' rounding and for re-released models.
+     * Measured with the shipped packs (r3): x2 40.78 -> 41.88 dB (+1.10), x4 29.86 -> 30.32 dB (+0.46); irn-x2-small-3
+     * (session 11, trained with a luma-weighted loss, so its plain restore leaves less to gain): 42.28 -> 42.78 (+0.49).
+     * The floors are about half of the smallest, room for other CPUs' rounding and for re-released models.
      */
-    private static final Map<Integer, Double> MIN_GAIN_DB = Map.of(2, 0.5, 4, 0.2);
+    private static final Map<Integer, Double> MIN_GAIN_DB = Map.of(2, 0.25, 4, 0.2);
     private static final int ITERATIONS = 10;
 
     private static ModelRegistry registry;
