@@ -19,7 +19,6 @@ side and to a multiple of the scale, so CPU evaluation stays quick):
 """
 import argparse
 import glob
-import io
 import json
 import os
 
@@ -27,7 +26,7 @@ import numpy as np
 import torch
 from PIL import Image, ImageDraw
 
-from . import irn, metrics
+from . import irn, jpeg_sim, metrics
 from .train import bicubic_down
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -53,17 +52,10 @@ def load_val(max_side, s):
 SERVED = (("JPEG", 85), ("WEBP", 85))
 
 
-def round_trip(rgb8, fmt, quality):
-    """An 8-bit RGB image through Pillow's encoder and decoder (JPEG defaults to 4:2:0)."""
-    buf = io.BytesIO()
-    Image.fromarray(rgb8).save(buf, fmt, quality=quality)
-    return np.asarray(Image.open(io.BytesIO(buf.getvalue())).convert("RGB"))
-
-
 def served_metrics(ref, test, s):
     out = {}
     for fmt, q in SERVED:
-        dec = round_trip(test, fmt, q)
+        dec = jpeg_sim.pillow_round_trip(test, q, fmt)
         out[f"{fmt.lower()}{q}"] = {"psnr_y": metrics.psnr_y(ref, dec, s), "psnr_rgb": metrics.psnr_rgb(ref, dec, s)}
     return out
 

@@ -120,15 +120,17 @@ def jpeg(rgb, quality, mode="st"):
     return torch.clamp(torch.stack((r, g, bl), 1) / 255.0, 0.0, 1.0)
 
 
-def pillow_jpeg(u8, quality):
-    """The real codec modelled here: an HxWx3 uint8 image as Pillow's libjpeg writes it (4:2:0) at `quality`."""
+def pillow_jpeg(u8, quality, fmt="JPEG"):
+    """The real codec modelled here: an HxWx3 uint8 image as Pillow's libjpeg writes it (4:2:0) at `quality`;
+    `fmt` names another of Pillow's lossy encoders (WEBP: its own 4:2:0) for measuring what iris serves."""
     from PIL import Image
     buf = io.BytesIO()
-    Image.fromarray(u8).save(buf, "JPEG", quality=int(quality), subsampling="4:2:0")
+    extra = {"subsampling": "4:2:0"} if fmt == "JPEG" else {}
+    Image.fromarray(u8).save(buf, fmt, quality=int(quality), **extra)
     return buf.getvalue()
 
 
-def pillow_round_trip(u8, quality):
-    """`u8` through Pillow's JPEG at `quality` and back: the pixels a JPEG-stored LR decodes to."""
+def pillow_round_trip(u8, quality, fmt="JPEG"):
+    """`u8` through Pillow's encoder (`fmt`, JPEG by default) at `quality` and back: the pixels it decodes to."""
     from PIL import Image
-    return np.array(Image.open(io.BytesIO(pillow_jpeg(u8, quality))).convert("RGB"))
+    return np.array(Image.open(io.BytesIO(pillow_jpeg(u8, quality, fmt))).convert("RGB"))

@@ -2,10 +2,13 @@
 import numpy as np
 
 
+# ITU-R BT.601 studio-range RGB -> YCbCr as MATLAB rgb2ycbcr, RGB in [0, 1]; rows Y, Cb, Cr (offsets 16, 128, 128).
+YCBCR_BT601 = np.array([[65.481, 128.553, 24.966], [-37.797, -74.203, 112.0], [112.0, -93.786, -18.214]])
+
+
 def to_y(rgb01):
-    """ITU-R BT.601 luma as MATLAB rgb2ycbcr: RGB in [0,1] -> Y in [16,235] (float)."""
-    r, g, b = rgb01[..., 0], rgb01[..., 1], rgb01[..., 2]
-    return 16.0 + (65.481 * r + 128.553 * g + 24.966 * b)
+    """BT.601 luma as MATLAB rgb2ycbcr: RGB in [0,1] -> Y in [16,235] (float)."""
+    return 16.0 + rgb01 @ YCBCR_BT601[0]
 
 
 def crop_border(img, border):

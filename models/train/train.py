@@ -78,8 +78,8 @@ def bicubic_baseline_psnr(crops, s):
     return float(np.mean(vals))
 
 
-# BT.601 (metrics.to_y's luma and its chroma) of an RGB difference in [0, 1] units; rows Y, Cb, Cr.
-YCBCR = torch.tensor([[65.481, 128.553, 24.966], [-37.797, -74.203, 112.0], [112.0, -93.786, -18.214]]) / 255.0
+# metrics' BT.601 matrix (the luma PSNR-Y scores) in [0, 1] units, for an RGB difference; rows Y, Cb, Cr.
+YCBCR = torch.tensor(metrics.YCBCR_BT601 / 255.0, dtype=torch.float32)
 
 
 def rec_loss(rec, hr, chroma_weight):
