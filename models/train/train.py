@@ -197,7 +197,8 @@ def main():
     ap.add_argument("--warmup", type=int, default=0, help="linear warm-up steps (cosine only)")
     ap.add_argument("--bf16", action="store_true",
                     help="run the dense sub-networks under bfloat16 autocast (about 1.5x faster "
-                         "on CPUs with AVX512-BF16); Haar and coupling arithmetic stay float32")
+                         "on CPUs with AVX512-BF16 or AMX; where the device would only emulate bfloat16, "
+                         "float32, saying so); Haar and coupling arithmetic stay float32")
     ap.add_argument("--init-from", default=None,
                     help="start a new run from the weights of runs/<RUN>/last.pt (fresh optimizer)")
     ap.add_argument("--codec", choices=["jpeg"], default=None,
@@ -257,7 +258,7 @@ def main():
 
     s = cfg["scale"]
     torch.manual_seed(cfg["seed"])
-    irn.DenseBlock.bf16 = bool(cfg.get("bf16", False))
+    irn.set_bf16(cfg.get("bf16", False), a.device)
     net = irn.build(cfg).to(a.device)
     opt = torch.optim.Adam([p for p in net.parameters() if p.requires_grad], lr=cfg["lr"],
                            betas=(0.9, 0.999), weight_decay=cfg["weight_decay"])

@@ -131,7 +131,7 @@ def main():
         cfg = old
 
     torch.manual_seed(cfg["seed"])
-    irn.DenseBlock.bf16 = bool(cfg.get("bf16", False))
+    irn.set_bf16(cfg.get("bf16", False), a.device)
     if ckpt is not None:
         net = iarn.IARN(cfg["blocks"], cfg["gc"])
         net.load_state_dict(ckpt["model"], strict=True)
