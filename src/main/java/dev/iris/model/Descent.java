@@ -6,7 +6,6 @@ import dev.iris.image.Resampler;
 import dev.iris.image.Rgb8Image;
 import dev.iris.ort.FloatTensor;
 import dev.iris.ort.RunControl;
-import dev.iris.ort.Session;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.List;
@@ -31,7 +30,7 @@ import java.util.function.DoubleConsumer;
  *                    the graph: the loss is that of the 8-bit image that will be kept, the step is taken on the
  *                    continuous one), for a graph that does not round its input itself
  */
-record Descent(Session graph, String variable, int scale, int tileLr, int margin, double step, int boundLevels,
+record Descent(GradientGraph graph, String variable, int scale, int tileLr, int margin, double step, int boundLevels,
         boolean roundFed) {
     private static final double BETA1 = 0.9, BETA2 = 0.999, EPSILON = 1e-8;
 
@@ -112,7 +111,7 @@ record Descent(Session graph, String variable, int scale, int tileLr, int margin
                 }
             }
             MemorySegment.copy(fed, 0, input.data(), JAVA_FLOAT, 0, n);
-            graph.runInto(inputs, outputs, control);
+            graph.session().runInto(inputs, outputs, control);
             ran.run();
             double l = loss.data().getAtIndex(JAVA_FLOAT, 0);
             if (l < bestLoss) {

@@ -4,7 +4,6 @@ import dev.iris.image.Resampler;
 import dev.iris.image.Rgb8Image;
 import dev.iris.ort.FloatTensor;
 import dev.iris.ort.RunControl;
-import dev.iris.ort.Session;
 import java.lang.foreign.Arena;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -64,7 +63,7 @@ public final class HrOptimizer {
      */
     HrOptimizer(ModelPack pack, int tileLr, Settings settings) {
         this.pack = pack;
-        Session graph = pack.hrGrad().orElseThrow(() -> new IllegalArgumentException(pack.id()
+        GradientGraph graph = pack.hrGrad().orElseThrow(() -> new IllegalArgumentException(pack.id()
                 + " ships no hr_grad.onnx"));
         this.descent = new Descent(graph, "x", pack.scale(), tileLr, LrOptimizer.margin(pack), settings.step(),
                 settings.boundLevels(), true);

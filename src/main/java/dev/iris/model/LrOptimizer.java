@@ -4,7 +4,6 @@ import dev.iris.image.Resampler;
 import dev.iris.image.Rgb8Image;
 import dev.iris.ort.FloatTensor;
 import dev.iris.ort.RunControl;
-import dev.iris.ort.Session;
 import java.lang.foreign.Arena;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -83,7 +82,7 @@ public final class LrOptimizer {
      */
     LrOptimizer(ModelPack pack, int tileLr, Settings settings) {
         this.pack = pack;
-        Session graph = pack.lrGrad().orElseThrow(() -> new IllegalArgumentException(pack.id()
+        GradientGraph graph = pack.lrGrad().orElseThrow(() -> new IllegalArgumentException(pack.id()
                 + " ships no lr_grad.onnx"));
         this.descent = new Descent(graph, "lr", pack.scale(), tileLr, margin(pack), settings.step(),
                 settings.boundLevels(), false);

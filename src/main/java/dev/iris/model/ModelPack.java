@@ -16,16 +16,16 @@ import java.util.Set;
 
 /**
  * One model directory, loaded: its card and its ORT sessions (down, up, and the gradient graphs for encode-time
- * optimisation when the card lists them), checked against the ONNX contract. Thread-safe (sessions serve concurrent
- * runs); the owner closes it.
+ * optimisation when the card lists them, opened on first use), checked against the ONNX contract. Thread-safe
+ * (sessions serve concurrent runs); the owner closes it.
  */
 public final class ModelPack implements AutoCloseable {
     private final Path dir;
     private final ModelCard card;
     private final Session down;
     private final Session up;
-    private final Optional<Session> lrGrad;
-    private final Optional<Session> hrGrad;
+    private final Optional<GradientGraph> lrGrad;
+    private final Optional<GradientGraph> hrGrad;
 
     /** Inputs of {@code lr_grad.onnx}, in the order models/train/export_grad.py writes them. */
     static final List<String> LR_GRAD_INPUTS = List.of("lr", "hr", "lr_ref", "mask", "chroma", "fidelity");
@@ -33,8 +33,8 @@ public final class ModelPack implements AutoCloseable {
     static final List<String> HR_GRAD_INPUTS = List.of("x", "hr", "mask", "chroma");
     static final List<String> GRAD_OUTPUTS = List.of("loss", "grad");
 
-    private ModelPack(Path dir, ModelCard card, Session down, Session up, Optional<Session> lrGrad,
-            Optional<Session> hrGrad) {
+    private ModelPack(Path dir, ModelCard card, Session down, Session up, Optional<GradientGraph> lrGrad,
+            Optional<GradientGraph> hrGrad) {
         this.dir = dir;
         this.card = card;
         this.down = down;
@@ -45,8 +45,9 @@ public final class ModelPack implements AutoCloseable {
 
     /**
      * Loads {@code dir}: reads {@code model.json}, checks each graph's SHA-256 ({@code down.onnx}, {@code up.onnx},
-     * and {@code lr_grad.onnx} and {@code hr_grad.onnx} when the card lists them), opens the sessions and checks their input and output names
-     * and ranks.
+     * and {@code lr_grad.onnx} and {@code hr_grad.onnx} when the card lists them), opens the down and up sessions
+     * and checks their input and output names and ranks. The gradient graphs open on first use
+     * ({@link GradientGraph}), where their names and ranks are checked.
      *
      * @throws ModelException naming the file (and field) at fault
      */
@@ -56,14 +57,14 @@ public final class ModelPack implements AutoCloseable {
         try {
             // The arbitrary-scale family takes the scale as a second input of both graphs.
             boolean conditioned = card.family() == ModelCard.Family.IARN;
-            Session down = opened(opened, openChecked(ort, dir.resolve("down.onnx"), card.downSha256(), options,
-                    conditioned ? List.of("hr", "scale") : List.of("hr"), List.of("lr")));
-            Session up = opened(opened, openChecked(ort, dir.resolve("up.onnx"), card.upSha256(), options,
-                    conditioned ? List.of("lr", "scale") : List.of("lr"), List.of("hr")));
-            Optional<Session> lrGrad = card.lrGradSha256().map(sha -> opened(opened, openChecked(ort,
-                    dir.resolve("lr_grad.onnx"), sha, options, LR_GRAD_INPUTS, GRAD_OUTPUTS)));
-            Optional<Session> hrGrad = card.hrGradSha256().map(sha -> opened(opened, openChecked(ort,
-                    dir.resolve("hr_grad.onnx"), sha, options, HR_GRAD_INPUTS, GRAD_OUTPUTS)));
+            Session down = opened(opened, openChecked(ort, new GraphFile(dir.resolve("down.onnx"), card.downSha256()),
+                    options, conditioned ? List.of("hr", "scale") : List.of("hr"), List.of("lr")));
+            Session up = opened(opened, openChecked(ort, new GraphFile(dir.resolve("up.onnx"), card.upSha256()),
+                    options, conditioned ? List.of("lr", "scale") : List.of("lr"), List.of("hr")));
+            Optional<GradientGraph> lrGrad = card.lrGradSha256().map(sha -> gradient(ort,
+                    new GraphFile(dir.resolve("lr_grad.onnx"), sha), options, LR_GRAD_INPUTS));
+            Optional<GradientGraph> hrGrad = card.hrGradSha256().map(sha -> gradient(ort,
+                    new GraphFile(dir.resolve("hr_grad.onnx"), sha), options, HR_GRAD_INPUTS));
             return new ModelPack(dir, card, down, up, lrGrad, hrGrad);
         } catch (RuntimeException e) {
             opened.forEach(Session::close);
@@ -76,27 +77,44 @@ public final class ModelPack implements AutoCloseable {
         return session;
     }
 
-    private static Session openChecked(OrtRuntime ort, Path file, String sha256, SessionOptions options,
-            List<String> inputs, List<String> outputs) {
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(file);
-        } catch (IOException e) {
-            throw new ModelException(file + ": cannot read model file (" + e.getClass().getSimpleName() + ")", e);
+    /** A gradient graph checked against its card now, opened when first used. */
+    private static GradientGraph gradient(OrtRuntime ort, GraphFile file, SessionOptions options,
+            List<String> inputs) {
+        file.verifiedBytes();
+        return new GradientGraph(file, ort, options, inputs);
+    }
+
+    /** A graph of the pack and the SHA-256 its card gives it. */
+    record GraphFile(Path path, String sha256) {
+        /** @throws ModelException naming the file if it cannot be read or its SHA-256 is not the card's */
+        byte[] verifiedBytes() {
+            byte[] bytes;
+            try {
+                bytes = Files.readAllBytes(path);
+            } catch (IOException e) {
+                throw new ModelException(path + ": cannot read model file (" + e.getClass().getSimpleName() + ")", e);
+            }
+            String actual = Sha256.hex(bytes);
+            if (!actual.equalsIgnoreCase(sha256)) {
+                throw new ModelException(path + ": sha256 is " + actual + " but model.json says " + sha256);
+            }
+            return bytes;
         }
-        String actual = Sha256.hex(bytes);
-        if (!actual.equalsIgnoreCase(sha256)) {
-            throw new ModelException(file + ": sha256 is " + actual + " but model.json says " + sha256);
-        }
+    }
+
+    /** Opens {@code file} after checking its SHA-256, then checks the session's inputs and outputs. */
+    static Session openChecked(OrtRuntime ort, GraphFile file, SessionOptions options, List<String> inputs,
+            List<String> outputs) {
+        byte[] bytes = file.verifiedBytes();
         Session session;
         try {
             session = ort.open(bytes, options);
         } catch (OrtException e) {
-            throw new ModelException(file + ": ONNX Runtime cannot load it: " + e.getMessage(), e);
+            throw new ModelException(file.path() + ": ONNX Runtime cannot load it: " + e.getMessage(), e);
         }
         try {
-            expect(file, "inputs", session.inputs(), inputs);
-            expect(file, "outputs", session.outputs(), outputs);
+            expect(file.path(), "inputs", session.inputs(), inputs);
+            expect(file.path(), "outputs", session.outputs(), outputs);
             return session;
         } catch (RuntimeException e) {
             session.close();
@@ -153,19 +171,19 @@ public final class ModelPack implements AutoCloseable {
     }
 
     /** The gradient graph of the LR stage, if the pack ships one. */
-    Optional<Session> lrGrad() {
+    Optional<GradientGraph> lrGrad() {
         return lrGrad;
     }
 
     /** The gradient graph of the HR stage, if the pack ships one. */
-    Optional<Session> hrGrad() {
+    Optional<GradientGraph> hrGrad() {
         return hrGrad;
     }
 
     @Override
     public void close() {
-        hrGrad.ifPresent(Session::close);
-        lrGrad.ifPresent(Session::close);
+        hrGrad.ifPresent(GradientGraph::close);
+        lrGrad.ifPresent(GradientGraph::close);
         up.close();
         down.close();
     }

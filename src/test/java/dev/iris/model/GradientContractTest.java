@@ -65,7 +65,7 @@ class GradientContractTest {
             Map<String, FloatTensor> inputs = new LinkedHashMap<>();
             meta.get("inputs").properties().forEach(e -> inputs.put(e.getKey(), read(arena, check, e.getValue())));
             Session session = (graph.equals("lr_grad") ? opened.lrGrad() : opened.hrGrad())
-                    .orElseThrow(() -> new AssertionError(pack + " ships no " + graph + ".onnx"));
+                    .orElseThrow(() -> new AssertionError(pack + " ships no " + graph + ".onnx")).session();
             try (RunResult result = session.run(inputs)) {
                 for (String output : List.of("loss", "grad")) {
                     float[] expected = read(arena, check, meta.get("expected").get(output)).toArray();

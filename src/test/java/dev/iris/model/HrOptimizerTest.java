@@ -111,7 +111,7 @@ class HrOptimizerTest {
             inputs.put("mask", mask);
             inputs.put("chroma", FloatTensor.copyOf(arena, new float[] {LrOptimizer.Settings.DEFAULT.chroma()}, 1));
             inputs.put("fidelity", FloatTensor.copyOf(arena, new float[] {0f}, 1));
-            try (RunResult result = rescaler.pack().lrGrad().orElseThrow().run(inputs)) {
+            try (RunResult result = rescaler.pack().lrGrad().orElseThrow().session().run(inputs)) {
                 return result.tensor("loss").toArray()[0];
             }
         }

@@ -170,15 +170,30 @@ class ModelPackTest {
     }
 
     @Test
-    void open_gradientGraphWithTheWrongInputs_isRefused(@TempDir Path tmp) throws IOException {
+    void gradientGraphWithTheWrongInputs_isRefusedAtFirstUse(@TempDir Path tmp) throws IOException {
         Path pack = copyFirstPack(tmp);
         Files.copy(pack.resolve("up.onnx"), pack.resolve("lr_grad.onnx"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         Files.writeString(pack.resolve("model.json"), Files.readString(pack.resolve("model.json")).replaceFirst(
                 "(\"lr_grad\": \\{[^}]*?\"sha256\": \")[0-9a-f]+", "$1" + Sha256.hex(Files.readAllBytes(
                         pack.resolve("lr_grad.onnx")))));
-        var e = assertThrows(ModelException.class, () -> ModelPack.open(ORT, pack, SessionOptions.defaults()));
-        assertTrue(e.getMessage().startsWith(pack.resolve("lr_grad.onnx") + ": expected inputs [lr, hr, lr_ref, mask, "
-                + "chroma, fidelity]"), e.getMessage());
+        try (ModelPack opened = ModelPack.open(ORT, pack, SessionOptions.defaults())) {
+            GradientGraph graph = opened.lrGrad().orElseThrow();
+            var e = assertThrows(ModelException.class, graph::session);
+            assertTrue(e.getMessage().startsWith(pack.resolve("lr_grad.onnx") + ": expected inputs [lr, hr, lr_ref, "
+                    + "mask, chroma, fidelity]"), e.getMessage());
+        }
+    }
+
+    @Test
+    void gradientGraphChangedAfterStartup_isRefusedAtFirstUse(@TempDir Path tmp) throws IOException {
+        Path pack = copyFirstPack(tmp);
+        try (ModelPack opened = ModelPack.open(ORT, pack, SessionOptions.defaults())) {
+            byte[] grad = Files.readAllBytes(pack.resolve("hr_grad.onnx"));
+            grad[grad.length - 1] ^= 1;
+            Files.write(pack.resolve("hr_grad.onnx"), grad);
+            var e = assertThrows(ModelException.class, () -> opened.hrGrad().orElseThrow().session());
+            assertTrue(e.getMessage().startsWith(pack.resolve("hr_grad.onnx") + ": sha256 is "), e.getMessage());
+        }
     }
 
     @Test

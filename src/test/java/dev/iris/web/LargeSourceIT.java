@@ -24,25 +24,30 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The largest source the limits allow, twice at once, while the server keeps serving: both ingest (as jobs, since
  * they outlast the request time limit) and the process's resident memory stays within heap + model budget + the
- * JVM's allowance. The limit is lowered to 16 MP to keep CI quick (a 50 MP ingest takes minutes on two busy
- * cores); a whole-image downscale of one such source would need about 7 GB, so untiled runs fail this.
+ * JVM's allowance. The limit is lowered to 8 MP to keep CI quick (a 50 MP ingest takes minutes on two busy
+ * cores); a whole-image x4 run over one such source holds 2.2 GB (down) to 2.8 GB (up) of native memory
+ * ({@code RescaleModel.RUN_BYTES_PER_HR_PIXEL}), so two untiled runs at once exceed the allowance. The
+ * ingests run at x4, whose downscale costs about three quarters of the x2's per source pixel, and truly at once: with
+ * two model runs in all, the second queued behind the first and one core idled (16 MP at x2 took over 12 minutes
+ * of an AVX2-only CI host).
  */
 class LargeSourceIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String AUTH = "Bearer " + IrisTestServer.TOKEN;
-    private static final int WIDTH = 4898, HEIGHT = 3266; // 15.997 MP, inside the limit set below
-    private static final long MODEL_BUDGET = 1L << 30;
+    private static final int WIDTH = 3464, HEIGHT = 2309; // 7.998 MP, inside the limit set below
+    /** Three model runs of 512 MB: two ingests at once (one run is always left to restores), one core each. */
+    private static final long MODEL_BUDGET = 3L << 29;
+    private static final int SCALE = 4;
 
     @Test
     void twoLargestSourcesAtOnce_ingestWithinTheMemoryBudget_whileServing(@TempDir Path tmp) throws Exception {
         byte[] source = Encoder.encode(SyntheticPhoto.of(WIDTH, HEIGHT), ImageFormat.JPEG, 90);
         try (IrisTestServer iris = IrisTestServer.start(tmp, Map.of(
-                "limits.modelMemoryBytes", Long.toString(MODEL_BUDGET), "limits.modelThreads", "2",
-                "limits.maxSourceMegapixels", "16",
+                "limits.modelMemoryBytes", Long.toString(MODEL_BUDGET), "limits.modelThreads", "3",
+                "limits.maxSourceMegapixels", "8",
                 // generous: on a busy 2-core machine one such ingest can take several minutes
                 "limits.ingestTimeoutMs", Long.toString(Duration.ofMinutes(40).toMillis())))) {
-            int scale = iris.firstModelScale();
-            iris.ingest("small", "photo.png", scale);
+            iris.ingest("small", "photo.png", SCALE);
             assertEquals(200, iris.get("/img/small.png").statusCode()); // restored once, cached from now on
 
             AtomicLong peakRss = new AtomicLong(rss());
@@ -59,7 +64,7 @@ class LargeSourceIT {
             });
             List<String> jobs = new ArrayList<>();
             for (String name : List.of("large1", "large2")) {
-                HttpResponse<byte[]> put = iris.put("/iris/assets/" + name + "?scale=" + scale, source,
+                HttpResponse<byte[]> put = iris.put("/iris/assets/" + name + "?scale=" + SCALE, source,
                         "Authorization", AUTH);
                 assertEquals(202, put.statusCode(), new String(put.body()));
                 jobs.add(URI.create(put.headers().firstValue("Location").orElseThrow()).getPath());
@@ -72,7 +77,7 @@ class LargeSourceIT {
             done.set(true);
             sampler.join();
 
-            long lrEncode = iris.app().lrCodec().encodeNativeBytes((long) WIDTH * HEIGHT / (scale * scale));
+            long lrEncode = iris.app().lrCodec().encodeNativeBytes((long) WIDTH * HEIGHT / (SCALE * SCALE));
             long allowed = Runtime.getRuntime().maxMemory() + MODEL_BUDGET + lrEncode + (512L << 20);
             assertTrue(peakRss.get() <= allowed, "resident " + (peakRss.get() >> 20) + " MiB, more than heap + model "
                     + "budget + LR encoding + JVM allowance = " + (allowed >> 20) + " MiB");
