@@ -7,8 +7,9 @@ import java.util.List;
 
 /**
  * A pack's gradient graph ({@code lr_grad.onnx} or {@code hr_grad.onnx}), present and matching its card from
- * startup, opened the first time an ingest optimises with it. These graphs are three quarters of a pack's session
- * start-up time and most of its resident graph memory, and a node that only serves never runs them. Opening checks
+ * startup, opened the first time an ingest optimises with it. Opening these graphs is about three quarters of a
+ * pack's session start-up time (ORT's graph optimisation of the backward pass), and a node that only serves never
+ * runs them. Opening checks
  * the file's SHA-256 again (it may have changed since startup) and the graph's inputs and outputs. Thread-safe.
  */
 final class GradientGraph implements AutoCloseable {
