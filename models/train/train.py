@@ -264,6 +264,7 @@ def main():
                            betas=(0.9, 0.999), weight_decay=cfg["weight_decay"])
     sched = make_scheduler(opt, cfg)
     step = 0
+    src = None  # the checkpoint initialised from, if any
     if ckpt is not None:
         net.load_state_dict(ckpt["model"], strict=True)
         opt.load_state_dict(ckpt["optimizer"])
@@ -288,6 +289,10 @@ def main():
         down_net = irn.build(cfg)
         if ckpt is not None:
             down_net.load_state_dict(ckpt["down_model"], strict=True)
+        elif src is not None and "down_model" in src:
+            # a frozen-down run continued: its own net was trained for the restore only (the invertible blocks
+            # serve both directions), so the downscaler to keep is the one it froze, not its net's forward
+            down_net.load_state_dict(src["down_model"], strict=True)
         else:
             down_net.load_state_dict(net.state_dict(), strict=True)  # the weights just initialised from
         down_net.to(a.device).eval()
