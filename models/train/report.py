@@ -7,7 +7,7 @@ import os
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 MODELS = os.path.dirname(HERE)
-IDS = ["irn-x2-small-2", "irn-x4-small"]  # the current default of each scale
+IDS = ["irn-x2-small-3", "irn-x4-small-3"]  # the current default of each scale
 
 HEAD = """# models — iris IRN models
 
